@@ -1,0 +1,185 @@
+//! The one command grammar: clap definitions shared by the command line and the REPL.
+//! Each flag's help text sits beside its definition.
+
+use crate::render::{GraphFormat, TableFormat, TextFormat};
+use crate::schema::Lang;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// A knowledge graph and query engine for platform-strategy facts.
+///
+/// With no --store, every command runs on an in-memory graph preloaded with the built-in
+/// ontology and the article's facts, so it works from any folder.
+#[derive(Debug, Parser)]
+#[command(name = "stratagraph", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// One line typed in the REPL: the same commands, without the store options.
+#[derive(Debug, Parser)]
+#[command(name = "", no_binary_name = true, disable_version_flag = true)]
+pub struct ReplLine {
+    #[command(flatten)]
+    pub settings: SettingsArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the graph lives.
+#[derive(Debug, Clone, Args, Default)]
+pub struct StoreArgs {
+    /// A persistent RocksDB store folder (created, with the ontology and built-in data, when
+    /// missing). Without it, an in-memory graph with the built-in data.
+    #[arg(long, global = true, value_name = "DIR", env = "STRATAGRAPH_STORE")]
+    pub store: Option<PathBuf>,
+    /// Open the store without taking its write lock; writes are refused.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Seed a new store (or the in-memory graph) with the ontology only, not the article data.
+    #[arg(long, global = true)]
+    pub bare: bool,
+}
+
+/// Settings a command line may give; in the REPL they default to the session's settings.
+#[derive(Debug, Clone, Args, Default)]
+pub struct SettingsArgs {
+    /// Label language for output.
+    #[arg(long, global = true, value_enum)]
+    pub lang: Option<Lang>,
+    /// Cancel a query or search after this many seconds.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+    /// Allow SPARQL SERVICE calls and LOAD over the network (off by default).
+    #[arg(long, global = true)]
+    pub allow_service: bool,
+    /// Print no progress bars or summaries on standard error.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// Every command, for both faces.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Run a SPARQL query (or, with --update, an update).
+    Query(QueryArgs),
+    /// Show everything known about an entity, with the quote and source of each fact.
+    Describe(DescribeArgs),
+    /// Find entities by English or Chinese label or alias.
+    Search(SearchArgs),
+    /// Validate fact files: ids, labels, dates, quotes (against the source text when present).
+    Check(CheckArgs),
+    /// Load fact files (.toml) or RDF files into the store, all or nothing.
+    Load(LoadArgs),
+    /// Write the whole store out as RDF.
+    Dump(DumpArgs),
+    /// Find how two entities are connected.
+    Path(crate::paths::cli::PathArgs),
+    /// List the neighbourhood of an entity, grouped by relation.
+    Neighbors(crate::paths::cli::NeighborsArgs),
+    /// Everything upstream or downstream of an entity along directed relations, by tier.
+    Reach(crate::paths::cli::ReachArgs),
+    /// The nearest shared ancestors or neighbours of two entities.
+    Common(crate::paths::cli::CommonArgs),
+    /// Entities ranked by degree and betweenness centrality.
+    Central(crate::paths::cli::CentralArgs),
+    /// Saved SPARQL reports: list, show, run, all.
+    // LATER #[command(subcommand)]
+    // LATER Report(crate::reports::ReportCommand),
+    /// Export the entity graph for visualization tools or as RDF.
+    // LATER Export(crate::export::ExportArgs),
+    /// Generate a synthetic platform ecosystem for benchmarks.
+    // LATER Gen(crate::gen::GenArgs),
+    /// Open the interactive shell (also what plain `stratagraph` does on a terminal).
+    Repl(ReplArgs),
+}
+
+/// Arguments of `query`.
+#[derive(Debug, Clone, Args)]
+pub struct QueryArgs {
+    /// The query text; read from --file or standard input when absent.
+    pub query: Option<String>,
+    /// Read the query from a file.
+    #[arg(long, short, value_name = "FILE", conflicts_with = "query")]
+    pub file: Option<PathBuf>,
+    /// Output format for SELECT and ASK.
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormat>,
+    /// Output format for CONSTRUCT and DESCRIBE.
+    #[arg(long, value_enum, default_value = "turtle")]
+    pub graph_format: GraphFormat,
+    /// Allow SPARQL updates; queries are read-only without it.
+    #[arg(long)]
+    pub update: bool,
+    /// Write the result to a file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `describe`.
+#[derive(Debug, Clone, Args)]
+pub struct DescribeArgs {
+    /// An IRI, prefixed name, id, English or Chinese label, or alias.
+    pub entity: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextFormat,
+}
+
+/// Arguments of `search`.
+#[derive(Debug, Clone, Args)]
+pub struct SearchArgs {
+    /// Text to look for, in English or Chinese.
+    pub text: String,
+    /// The most hits to show.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextFormat,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// Fact files to check; the built-in data when none are given.
+    pub files: Vec<PathBuf>,
+    /// The text of a source, to verify quotes against: ID=PATH (overrides the file's `text`).
+    #[arg(long, value_name = "ID=PATH")]
+    pub source_text: Vec<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextFormat,
+}
+
+/// Arguments of `load`.
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    /// Fact files (.toml) and RDF files (.ttl .nt .nq .trig .rdf .jsonld).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The RDF format, when the extension does not tell (turtle, ntriples, nquads, trig,
+    /// rdfxml, jsonld).
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+}
+
+/// Arguments of `dump`.
+#[derive(Debug, Clone, Args)]
+pub struct DumpArgs {
+    #[arg(long, value_enum, default_value = "nquads")]
+    pub format: GraphFormat,
+    /// Write to a file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Arguments of `repl`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ReplArgs {
+    /// Do not read or write the history file.
+    #[arg(long)]
+    pub no_history: bool,
+}

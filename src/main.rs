@@ -1,0 +1,5 @@
+//! The `stratagraph` binary: the command-line face, a few lines over the library.
+
+fn main() {
+    std::process::exit(stratagraph::run::main());
+}

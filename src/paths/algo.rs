@@ -1,0 +1,532 @@
+//! Path algorithms on the projection: bidirectional BFS for the shortest path, Yen's k
+//! shortest simple paths, bounded enumeration of all simple paths, neighbourhoods, tiered
+//! reach, shared ancestors and centrality. All are unweighted: a hop is a hop.
+
+use super::projection::{EdgeFilter, Hierarchy, Projection};
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+
+type Node = NodeIndex<u32>;
+type Edge = EdgeIndex<u32>;
+
+/// One hop: the edge, the node it reaches, and whether it was walked along its direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Step {
+    pub edge: Edge,
+    pub to: Node,
+    pub forward: bool,
+}
+
+/// A path: a start node and its hops.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Path {
+    pub start: Node,
+    pub steps: Vec<Step>,
+}
+
+impl Path {
+    /// Every node on the path, in order.
+    pub fn nodes(&self) -> Vec<Node> {
+        std::iter::once(self.start).chain(self.steps.iter().map(|s| s.to)).collect()
+    }
+
+    /// The number of hops.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// True for the path of a node to itself.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+}
+
+/// What a traversal may use, beyond the edge filter.
+#[derive(Debug, Clone, Copy)]
+pub struct Walk<'a> {
+    pub filter: &'a EdgeFilter,
+    /// Follow edges forward only.
+    pub directed: bool,
+    pub banned_nodes: Option<&'a HashSet<Node>>,
+    pub banned_edges: Option<&'a HashSet<Edge>>,
+}
+
+impl<'a> Walk<'a> {
+    /// A walk with only a filter and a direction rule.
+    pub fn new(filter: &'a EdgeFilter, directed: bool) -> Walk<'a> {
+        Walk { filter, directed, banned_nodes: None, banned_edges: None }
+    }
+
+    fn node_ok(&self, node: Node) -> bool {
+        !self.filter.avoid.contains(&node) && self.banned_nodes.is_none_or(|b| !b.contains(&node))
+    }
+
+    fn edge_ok(&self, projection: &Projection, edge: Edge) -> bool {
+        self.filter.allows(projection.graph[edge]) && self.banned_edges.is_none_or(|b| !b.contains(&edge))
+    }
+
+    /// Hops leaving `node`; `reverse` walks edges backwards (for the search from the target).
+    fn hops<'p>(&'p self, projection: &'p Projection, node: Node, reverse: bool) -> impl Iterator<Item = Step> + 'p {
+        let (along, against) = if reverse {
+            (Direction::Incoming, Direction::Outgoing)
+        } else {
+            (Direction::Outgoing, Direction::Incoming)
+        };
+        let forward_edges = projection.graph.edges_directed(node, along).map(move |e| {
+            let other = if reverse { e.source() } else { e.target() };
+            Step { edge: e.id(), to: other, forward: true }
+        });
+        let backward_edges = (!self.directed)
+            .then(|| {
+                projection.graph.edges_directed(node, against).map(move |e| {
+                    let other = if reverse { e.target() } else { e.source() };
+                    Step { edge: e.id(), to: other, forward: false }
+                })
+            })
+            .into_iter()
+            .flatten();
+        forward_edges
+            .chain(backward_edges)
+            .filter(move |s| self.edge_ok(projection, s.edge) && self.node_ok(s.to))
+    }
+}
+
+/// The shortest path from `from` to `to`, by bidirectional breadth-first search.
+pub fn shortest_path(projection: &Projection, from: Node, to: Node, walk: &Walk<'_>) -> Option<Path> {
+    if from == to {
+        return Some(Path { start: from, steps: Vec::new() });
+    }
+    if !walk.node_ok(from) || !walk.node_ok(to) {
+        return None;
+    }
+    // parent maps: node → (step that reached it, previous node); depth kept alongside.
+    let mut from_start: HashMap<Node, (Option<(Step, Node)>, u32)> = HashMap::new();
+    let mut from_end: HashMap<Node, (Option<(Step, Node)>, u32)> = HashMap::new();
+    from_start.insert(from, (None, 0));
+    from_end.insert(to, (None, 0));
+    let mut frontier_start = vec![from];
+    let mut frontier_end = vec![to];
+    while !frontier_start.is_empty() && !frontier_end.is_empty() {
+        let expand_start = frontier_start.len() <= frontier_end.len();
+        let (frontier, seen, other, reverse) = if expand_start {
+            (&mut frontier_start, &mut from_start, &from_end, false)
+        } else {
+            (&mut frontier_end, &mut from_end, &from_start, true)
+        };
+        let mut next = Vec::new();
+        let mut best: Option<(u32, Node)> = None;
+        for &node in frontier.iter() {
+            let depth = seen[&node].1;
+            for step in walk.hops(projection, node, reverse) {
+                if seen.contains_key(&step.to) {
+                    continue;
+                }
+                seen.insert(step.to, (Some((step, node)), depth + 1));
+                if let Some((_, other_depth)) = other.get(&step.to) {
+                    let total = depth + 1 + other_depth;
+                    if best.is_none_or(|(b, _)| total < b) {
+                        best = Some((total, step.to));
+                    }
+                }
+                next.push(step.to);
+            }
+        }
+        if let Some((_, meeting)) = best {
+            return Some(join(from_start, from_end, meeting, from));
+        }
+        *frontier = next;
+    }
+    None
+}
+
+fn join(
+    from_start: HashMap<Node, (Option<(Step, Node)>, u32)>,
+    from_end: HashMap<Node, (Option<(Step, Node)>, u32)>,
+    meeting: Node,
+    start: Node,
+) -> Path {
+    let mut first_half = Vec::new();
+    let mut node = meeting;
+    while let Some((Some((step, previous)), _)) = from_start.get(&node) {
+        first_half.push(*step);
+        node = *previous;
+    }
+    first_half.reverse();
+    let mut steps = first_half;
+    let mut node = meeting;
+    // The end side stored steps walking backwards: from `previous` towards `node`'s target.
+    while let Some((Some((step, previous)), _)) = from_end.get(&node) {
+        steps.push(Step { edge: step.edge, to: *previous, forward: step.forward });
+        node = *previous;
+    }
+    Path { start, steps }
+}
+
+/// Up to `k` shortest simple paths, shortest first (Yen's algorithm).
+pub fn k_shortest_paths(projection: &Projection, from: Node, to: Node, k: usize, walk: &Walk<'_>) -> Vec<Path> {
+    let mut found: Vec<Path> = Vec::new();
+    let Some(first) = shortest_path(projection, from, to, walk) else {
+        return found;
+    };
+    found.push(first);
+    let mut candidates: BTreeSet<(usize, Vec<Step>)> = BTreeSet::new();
+    let mut known: HashSet<Vec<Step>> = HashSet::new();
+    known.insert(found[0].steps.clone());
+    while found.len() < k {
+        let previous = found.last().expect("one path found").clone();
+        let previous_nodes = previous.nodes();
+        for spur_index in 0..previous.steps.len() {
+            let spur_node = previous_nodes[spur_index];
+            let root = &previous.steps[..spur_index];
+            let mut banned_edges: HashSet<Edge> = walk.banned_edges.cloned().unwrap_or_default();
+            for path in &found {
+                if path.steps.len() > spur_index && path.steps[..spur_index] == *root {
+                    banned_edges.insert(path.steps[spur_index].edge);
+                }
+            }
+            let mut banned_nodes: HashSet<Node> = walk.banned_nodes.cloned().unwrap_or_default();
+            banned_nodes.extend(previous_nodes[..spur_index].iter().copied());
+            let spur_walk = Walk {
+                banned_nodes: Some(&banned_nodes),
+                banned_edges: Some(&banned_edges),
+                ..*walk
+            };
+            if let Some(spur) = shortest_path(projection, spur_node, to, &spur_walk) {
+                let mut steps = root.to_vec();
+                steps.extend(spur.steps);
+                if known.insert(steps.clone()) {
+                    candidates.insert((steps.len(), steps));
+                }
+            }
+        }
+        let Some(best) = candidates.pop_first() else { break };
+        found.push(Path { start: from, steps: best.1 });
+    }
+    found
+}
+
+/// Why an enumeration stopped early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stopped {
+    /// The requested number of paths was reached.
+    Limit,
+    /// The work budget ran out before the search finished.
+    Budget,
+}
+
+/// Every simple path of at most `max_len` hops, shortest first, stopping at `limit` paths
+/// or after `budget` expansions.
+pub fn all_simple_paths(
+    projection: &Projection,
+    from: Node,
+    to: Node,
+    max_len: usize,
+    limit: usize,
+    budget: u64,
+    walk: &Walk<'_>,
+) -> (Vec<Path>, Option<Stopped>) {
+    let mut paths = Vec::new();
+    let mut on_path: HashSet<Node> = HashSet::from([from]);
+    let mut steps: Vec<Step> = Vec::new();
+    let mut work = 0u64;
+    let mut stopped = None;
+    let mut stack: Vec<Vec<Step>> = vec![walk.hops(projection, from, false).collect()];
+    while let Some(options) = stack.last_mut() {
+        if paths.len() >= limit {
+            stopped = Some(Stopped::Limit);
+            break;
+        }
+        work += 1;
+        if work > budget {
+            stopped = Some(Stopped::Budget);
+            break;
+        }
+        match options.pop() {
+            Some(step) => {
+                if on_path.contains(&step.to) {
+                    continue;
+                }
+                if step.to == to {
+                    let mut path = steps.clone();
+                    path.push(step);
+                    paths.push(Path { start: from, steps: path });
+                    continue;
+                }
+                if steps.len() + 1 < max_len {
+                    steps.push(step);
+                    on_path.insert(step.to);
+                    stack.push(walk.hops(projection, step.to, false).collect());
+                }
+            }
+            None => {
+                stack.pop();
+                if let Some(step) = steps.pop() {
+                    on_path.remove(&step.to);
+                }
+            }
+        }
+    }
+    paths.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.steps.cmp(&b.steps)));
+    (paths, stopped)
+}
+
+/// Nodes within `depth` hops, each with its distance and the hop that first reached it.
+pub fn neighborhood(projection: &Projection, node: Node, depth: usize, walk: &Walk<'_>) -> Vec<(Node, usize, Step, Node)> {
+    let mut seen: HashSet<Node> = HashSet::from([node]);
+    let mut out = Vec::new();
+    let mut queue = VecDeque::from([(node, 0usize)]);
+    while let Some((current, distance)) = queue.pop_front() {
+        if distance >= depth {
+            continue;
+        }
+        for step in walk.hops(projection, current, false) {
+            if seen.insert(step.to) {
+                out.push((step.to, distance + 1, step, current));
+                queue.push_back((step.to, distance + 1));
+            }
+        }
+    }
+    out
+}
+
+/// Everything upstream (or downstream) of `node`, by tier. An edge whose property points
+/// `up` in the ontology (part → whole, buyer → supplier) counts as pointing upstream; any
+/// other edge points downstream.
+pub fn reach(projection: &Projection, node: Node, upstream: bool, max_depth: usize, filter: &EdgeFilter) -> Vec<Vec<(Node, Step, Node)>> {
+    let mut tiers: Vec<Vec<(Node, Step, Node)>> = Vec::new();
+    let mut seen: HashSet<Node> = HashSet::from([node]);
+    let mut frontier = vec![node];
+    while !frontier.is_empty() && tiers.len() < max_depth {
+        let mut tier = Vec::new();
+        for &current in &frontier {
+            for (edge, other, forward) in projection.incident(current, false) {
+                if !filter.allows(projection.graph[edge]) || filter.avoid.contains(&other) {
+                    continue;
+                }
+                let points_up = projection.property(edge).hierarchy == Some(Hierarchy::Up);
+                // Walking forward along a downstream edge goes downstream.
+                let goes_upstream = forward == points_up;
+                if goes_upstream != upstream {
+                    continue;
+                }
+                if seen.insert(other) {
+                    tier.push((other, Step { edge, to: other, forward }, current));
+                }
+            }
+        }
+        if tier.is_empty() {
+            break;
+        }
+        frontier = tier.iter().map(|(n, _, _)| *n).collect();
+        tiers.push(tier);
+    }
+    tiers
+}
+
+/// Shared ancestors of `a` and `b` (nodes upstream of both), nearest first by the sum of
+/// distances; each with its distance from `a` and from `b`.
+pub fn shared_ancestors(projection: &Projection, a: Node, b: Node, filter: &EdgeFilter) -> Vec<(Node, usize, usize)> {
+    let distances = |start: Node| -> HashMap<Node, usize> {
+        let mut out = HashMap::new();
+        for (depth, tier) in reach(projection, start, true, usize::MAX, filter).into_iter().enumerate() {
+            for (node, _, _) in tier {
+                out.insert(node, depth + 1);
+            }
+        }
+        out
+    };
+    let from_a = distances(a);
+    let from_b = distances(b);
+    let mut shared: Vec<(Node, usize, usize)> = from_a
+        .iter()
+        .filter_map(|(node, da)| from_b.get(node).map(|db| (*node, *da, *db)))
+        .collect();
+    shared.sort_by_key(|(node, da, db)| (da + db, *da.max(db), node.index()));
+    shared
+}
+
+/// Nodes adjacent to both `a` and `b`, ignoring direction.
+pub fn shared_neighbors(projection: &Projection, a: Node, b: Node, filter: &EdgeFilter) -> Vec<Node> {
+    let around = |node: Node| -> BTreeSet<usize> {
+        projection
+            .incident(node, false)
+            .filter(|(edge, other, _)| filter.allows(projection.graph[*edge]) && *other != node && !filter.avoid.contains(other))
+            .map(|(_, other, _)| other.index())
+            .collect()
+    };
+    around(a).intersection(&around(b)).map(|i| NodeIndex::new(*i)).collect()
+}
+
+/// Degree and betweenness centrality of every node with an allowed edge. Betweenness is
+/// exact (Brandes) up to `exact_limit` nodes and estimated from evenly spread sources above.
+pub fn centrality(projection: &Projection, filter: &EdgeFilter, exact_limit: usize) -> (Vec<(Node, usize, f64)>, bool) {
+    let n = projection.graph.node_count();
+    let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for edge in projection.graph.edge_references() {
+        if !filter.allows(*edge.weight()) {
+            continue;
+        }
+        let (s, t) = (edge.source(), edge.target());
+        if s == t || filter.avoid.contains(&s) || filter.avoid.contains(&t) {
+            continue;
+        }
+        adjacency[s.index()].push(t.index() as u32);
+        adjacency[t.index()].push(s.index() as u32);
+    }
+    let degree: Vec<usize> = adjacency.iter().map(Vec::len).collect();
+    for list in &mut adjacency {
+        list.sort_unstable();
+        list.dedup();
+    }
+    let active: Vec<usize> = (0..n).filter(|&i| degree[i] > 0).collect();
+    let sampled = active.len() > exact_limit;
+    let sources: Vec<usize> = if sampled {
+        let stride = active.len() as f64 / exact_limit as f64;
+        (0..exact_limit).map(|i| active[(i as f64 * stride) as usize]).collect()
+    } else {
+        active.clone()
+    };
+    let mut betweenness = vec![0.0f64; n];
+    let mut sigma = vec![0.0f64; n];
+    let mut distance = vec![-1i64; n];
+    let mut delta = vec![0.0f64; n];
+    let mut predecessors: Vec<Vec<u32>> = vec![Vec::new(); n];
+    let mut order = Vec::with_capacity(n);
+    let mut queue = VecDeque::new();
+    for &source in &sources {
+        for &v in &order {
+            let v: usize = v;
+            sigma[v] = 0.0;
+            distance[v] = -1;
+            delta[v] = 0.0;
+            predecessors[v].clear();
+        }
+        order.clear();
+        sigma[source] = 1.0;
+        distance[source] = 0;
+        queue.push_back(source);
+        while let Some(v) = queue.pop_front() {
+            order.push(v);
+            for &w in &adjacency[v] {
+                let w = w as usize;
+                if distance[w] < 0 {
+                    distance[w] = distance[v] + 1;
+                    queue.push_back(w);
+                }
+                if distance[w] == distance[v] + 1 {
+                    sigma[w] += sigma[v];
+                    predecessors[w].push(v as u32);
+                }
+            }
+        }
+        for &w in order.iter().rev() {
+            for &v in &predecessors[w] {
+                let v = v as usize;
+                delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
+            }
+            if w != source {
+                betweenness[w] += delta[w];
+            }
+        }
+    }
+    let scale = if sampled { active.len() as f64 / sources.len() as f64 } else { 1.0 };
+    // Undirected: each pair was counted from both ends; normalise to [0, 1].
+    let pairs = if active.len() > 2 { ((active.len() - 1) * (active.len() - 2)) as f64 } else { 1.0 };
+    let ranked = active
+        .into_iter()
+        .map(|i| (NodeIndex::new(i), degree[i], betweenness[i] * scale / pairs))
+        .collect();
+    (ranked, sampled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::paths::projection::tests_support::projection_from;
+
+    fn walk(filter: &EdgeFilter) -> Walk<'_> {
+        Walk::new(filter, false)
+    }
+
+    fn names(p: &Projection, path: &Path) -> Vec<String> {
+        path.nodes().iter().map(|n| p.iri(*n).to_owned()).collect()
+    }
+
+    #[test]
+    fn shortest_path_ignores_direction_unless_asked() {
+        let p = projection_from(&[("a", "r", "b"), ("c", "r", "b"), ("c", "r", "d")]);
+        let filter = EdgeFilter::default();
+        let path = shortest_path(&p, p.node("a").unwrap(), p.node("d").unwrap(), &walk(&filter)).unwrap();
+        assert_eq!(names(&p, &path), ["a", "b", "c", "d"]);
+        assert_eq!(path.steps.iter().map(|s| s.forward).collect::<Vec<_>>(), [true, false, true]);
+        let directed = Walk::new(&filter, true);
+        assert!(shortest_path(&p, p.node("a").unwrap(), p.node("d").unwrap(), &directed).is_none());
+    }
+
+    #[test]
+    fn shortest_path_handles_cycles_self_loops_and_disconnected_parts() {
+        let p = projection_from(&[("a", "r", "a"), ("a", "r", "b"), ("b", "r", "c"), ("c", "r", "a"), ("x", "r", "y")]);
+        let filter = EdgeFilter::default();
+        let w = walk(&filter);
+        let path = shortest_path(&p, p.node("a").unwrap(), p.node("c").unwrap(), &w).unwrap();
+        assert_eq!(path.len(), 1);
+        assert!(shortest_path(&p, p.node("a").unwrap(), p.node("y").unwrap(), &w).is_none());
+        assert!(shortest_path(&p, p.node("a").unwrap(), p.node("a").unwrap(), &w).unwrap().is_empty());
+    }
+
+    #[test]
+    fn avoid_forces_a_detour() {
+        let p = projection_from(&[("a", "r", "b"), ("b", "r", "d"), ("a", "r", "c"), ("c", "r", "e"), ("e", "r", "d")]);
+        let mut filter = EdgeFilter::default();
+        filter.avoid.insert(p.node("b").unwrap());
+        let path = shortest_path(&p, p.node("a").unwrap(), p.node("d").unwrap(), &walk(&filter)).unwrap();
+        assert_eq!(names(&p, &path), ["a", "c", "e", "d"]);
+    }
+
+    #[test]
+    fn yen_finds_paths_in_order_and_counts_parallel_edges() {
+        let p = projection_from(&[
+            ("a", "r", "b"),
+            ("a", "s", "b"),
+            ("b", "r", "d"),
+            ("a", "r", "c"),
+            ("c", "r", "e"),
+            ("e", "r", "d"),
+        ]);
+        let filter = EdgeFilter::default();
+        let paths = k_shortest_paths(&p, p.node("a").unwrap(), p.node("d").unwrap(), 5, &walk(&filter));
+        let lengths: Vec<usize> = paths.iter().map(Path::len).collect();
+        assert_eq!(lengths, [2, 2, 3]);
+        let unique: HashSet<_> = paths.iter().map(|p| p.steps.clone()).collect();
+        assert_eq!(unique.len(), 3);
+        for path in &paths {
+            let nodes = path.nodes();
+            let distinct: HashSet<_> = nodes.iter().collect();
+            assert_eq!(distinct.len(), nodes.len(), "paths are simple");
+        }
+    }
+
+    #[test]
+    fn all_paths_are_bounded() {
+        let p = projection_from(&[("a", "r", "b"), ("b", "r", "c"), ("a", "r", "c"), ("c", "r", "d")]);
+        let filter = EdgeFilter::default();
+        let w = walk(&filter);
+        let (paths, stopped) = all_simple_paths(&p, p.node("a").unwrap(), p.node("d").unwrap(), 3, 100, 1_000, &w);
+        assert_eq!(paths.iter().map(Path::len).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(stopped, None);
+        let (paths, stopped) = all_simple_paths(&p, p.node("a").unwrap(), p.node("d").unwrap(), 3, 1, 1_000, &w);
+        assert_eq!((paths.len(), stopped), (1, Some(Stopped::Limit)));
+    }
+
+    #[test]
+    fn betweenness_of_a_star_centre() {
+        let p = projection_from(&[("c", "r", "a"), ("c", "r", "b"), ("c", "r", "d")]);
+        let (ranked, sampled) = centrality(&p, &EdgeFilter::default(), 100);
+        assert!(!sampled);
+        let centre = ranked.iter().find(|(n, _, _)| p.iri(*n) == "c").unwrap();
+        assert_eq!(centre.1, 3);
+        assert!((centre.2 - 1.0).abs() < 1e-9, "{}", centre.2);
+    }
+}

@@ -1,0 +1,164 @@
+//! Paths as sentences (`Jiang Fan —championed→ Choice ←supplies— 1688overseas`) and as
+//! stable JSON with IRIs, labels, properties, directions and evidence.
+
+use super::algo::{Path, Step};
+use super::Projection;
+use crate::describe::{evidence_for, Evidence};
+use crate::error::Error;
+use crate::resolve::EntityIndex;
+use crate::schema::{Lang, Schema};
+use oxigraph::model::NamedNodeRef;
+use oxigraph::store::Store;
+use serde::Serialize;
+
+/// What rendering needs to name things.
+pub struct Namer<'a> {
+    pub store: &'a Store,
+    pub schema: &'a Schema,
+    pub index: &'a EntityIndex,
+    pub projection: &'a Projection,
+    pub lang: Lang,
+}
+
+/// A node in JSON output.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeJson {
+    pub iri: String,
+    pub label: String,
+    pub en: Option<String>,
+    pub zh: Option<String>,
+}
+
+/// An edge in JSON output.
+#[derive(Debug, Clone, Serialize)]
+pub struct EdgeJson {
+    /// The edge's own subject and object, whatever way the path walks it.
+    pub subject: String,
+    pub object: String,
+    pub property: String,
+    pub property_label: String,
+    pub group: Option<String>,
+    /// `forward` when the path walks the edge from subject to object, else `backward`.
+    pub direction: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Vec<Evidence>>,
+}
+
+/// A path in JSON output.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathJson {
+    pub length: usize,
+    pub nodes: Vec<NodeJson>,
+    pub edges: Vec<EdgeJson>,
+}
+
+impl Namer<'_> {
+    /// The label of a node.
+    pub fn label(&self, iri: &str) -> String {
+        self.index.label(iri, self.lang)
+    }
+
+    /// A node for JSON.
+    pub fn node_json(&self, iri: &str) -> NodeJson {
+        let names = self.index.names(iri);
+        NodeJson {
+            iri: iri.to_owned(),
+            label: self.label(iri),
+            en: names.and_then(|n| n.en.clone()),
+            zh: names.and_then(|n| n.zh.clone()),
+        }
+    }
+
+    /// `—label→ ` or `←label— ` for a hop.
+    pub fn arrow(&self, step: &Step) -> String {
+        let property = self.projection.property(step.edge);
+        let label = self.schema.term_label(&property.iri, self.lang);
+        if step.forward {
+            format!("—{label}→")
+        } else {
+            format!("←{label}—")
+        }
+    }
+
+    /// The evidence for the triple behind an edge.
+    pub fn evidence(&self, step: &Step) -> Result<Vec<Evidence>, Error> {
+        let (source, target) = self.projection.graph.edge_endpoints(step.edge).expect("edge exists");
+        let property = &self.projection.property(step.edge).iri;
+        evidence_for(
+            self.store,
+            self.index,
+            self.lang,
+            NamedNodeRef::new_unchecked(self.projection.iri(source)),
+            NamedNodeRef::new_unchecked(property),
+            NamedNodeRef::new_unchecked(self.projection.iri(target)).into(),
+        )
+    }
+
+    /// A path as one line, optionally with the evidence under each hop.
+    pub fn path_text(&self, path: &Path, with_evidence: bool) -> Result<String, Error> {
+        let mut line = self.label(self.projection.iri(path.start));
+        for step in &path.steps {
+            line.push_str(&format!(" {} {}", self.arrow(step), self.label(self.projection.iri(step.to))));
+        }
+        line.push('\n');
+        if with_evidence {
+            let mut previous = path.start;
+            for step in &path.steps {
+                line.push_str(&format!(
+                    "  {} {} {}\n",
+                    self.label(self.projection.iri(previous)),
+                    self.arrow(step),
+                    self.label(self.projection.iri(step.to))
+                ));
+                let evidence = self.evidence(step)?;
+                if evidence.is_empty() {
+                    line.push_str("      (no recorded source)\n");
+                }
+                for e in evidence {
+                    if let Some(quote) = &e.quote {
+                        line.push_str(&format!("      “{quote}”\n"));
+                    }
+                    let mut cited = Vec::new();
+                    if let Some(speaker) = &e.claimed_by_label {
+                        cited.push(format!("claimed by {speaker}"));
+                    }
+                    if let Some(title) = e.source_title.as_ref().or(e.source.as_ref()) {
+                        cited.push(title.clone());
+                    }
+                    if let Some(date) = e.start.as_ref().map(|s| format!("since {s}")).or(e.source_date.clone()) {
+                        cited.push(date);
+                    }
+                    if !cited.is_empty() {
+                        line.push_str(&format!("        — {}\n", cited.join(", ")));
+                    }
+                }
+                previous = step.to;
+            }
+        }
+        Ok(line)
+    }
+
+    /// An edge for JSON.
+    pub fn edge_json(&self, step: &Step, with_evidence: bool) -> Result<EdgeJson, Error> {
+        let (source, target) = self.projection.graph.edge_endpoints(step.edge).expect("edge exists");
+        let property = self.projection.property(step.edge);
+        Ok(EdgeJson {
+            subject: self.projection.iri(source).to_owned(),
+            object: self.projection.iri(target).to_owned(),
+            property: property.iri.clone(),
+            property_label: self.schema.term_label(&property.iri, self.lang),
+            group: property.group.clone(),
+            direction: if step.forward { "forward" } else { "backward" },
+            evidence: if with_evidence { Some(self.evidence(step)?) } else { None },
+        })
+    }
+
+    /// A path for JSON.
+    pub fn path_json(&self, path: &Path, with_evidence: bool) -> Result<PathJson, Error> {
+        Ok(PathJson {
+            length: path.len(),
+            nodes: path.nodes().iter().map(|n| self.node_json(self.projection.iri(*n))).collect(),
+            edges: path.steps.iter().map(|s| self.edge_json(s, with_evidence)).collect::<Result<_, _>>()?,
+        })
+    }
+}

@@ -1,0 +1,131 @@
+//! Descriptions and search hits as readable text.
+
+use crate::describe::{Description, Evidence};
+use crate::resolve::Hit;
+use crate::schema::{Lang, Schema};
+use std::fmt::Write as _;
+
+/// A description as grouped text: names, classes, relations by group, attributes, figures.
+pub fn description_text(d: &Description, schema: &Schema, lang: Lang) -> String {
+    let mut out = String::new();
+    let title = match (&d.en, &d.zh) {
+        (Some(en), Some(zh)) => format!("{en} · {zh}"),
+        (Some(name), None) | (None, Some(name)) => name.clone(),
+        (None, None) => crate::schema::short_name(&d.iri),
+    };
+    let _ = writeln!(out, "{title}");
+    let _ = writeln!(out, "  iri: {}", d.iri);
+    if !d.class_labels.is_empty() {
+        let _ = writeln!(out, "  class: {}", d.class_labels.join(", "));
+    }
+    if !d.aliases.is_empty() {
+        let _ = writeln!(out, "  aliases: {}", d.aliases.join(", "));
+    }
+    if let Some(description) = &d.description {
+        let _ = writeln!(out, "  {description}");
+    }
+    let mut current_group: Option<Option<&str>> = None;
+    for relation in &d.relations {
+        let group = relation.group.as_deref();
+        if current_group != Some(group) {
+            current_group = Some(group);
+            let heading = group
+                .and_then(|g| schema.groups.get(g))
+                .and_then(|g| g.labels.get(lang))
+                .or(group)
+                .unwrap_or(match lang {
+                    Lang::En => "other relations",
+                    Lang::Zh => "其他关系",
+                });
+            let _ = writeln!(out, "\n{heading}");
+        }
+        let arrow = if relation.direction == "out" {
+            format!("—{}→ {}", relation.property_label, relation.other_label)
+        } else {
+            format!("←{}— {}", relation.property_label, relation.other_label)
+        };
+        let claim = if relation.asserted { "" } else { "  [claim]" };
+        let _ = writeln!(out, "  {arrow}{}{claim}", dates_suffix(&relation.evidence));
+        for evidence in &relation.evidence {
+            write_evidence(&mut out, evidence);
+        }
+    }
+    if !d.attributes.is_empty() {
+        let _ = writeln!(out, "\n{}", if lang == Lang::Zh { "属性" } else { "attributes" });
+        for attribute in &d.attributes {
+            let claim = if attribute.asserted { "" } else { "  [claim]" };
+            let _ = writeln!(out, "  {}: {}{claim}", attribute.property_label, attribute.value);
+            for evidence in &attribute.evidence {
+                write_evidence(&mut out, evidence);
+            }
+        }
+    }
+    if !d.figures.is_empty() {
+        let _ = writeln!(out, "\n{}", if lang == Lang::Zh { "数据" } else { "figures" });
+        for figure in &d.figures {
+            let qualifier = figure.qualifier.as_deref().map(|q| format!("{q} ")).unwrap_or_default();
+            let unit = figure.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+            let when = figure
+                .date
+                .as_deref()
+                .or(figure.period.as_deref())
+                .map(|w| format!(" ({w})"))
+                .unwrap_or_default();
+            let context = figure.context_label.as_deref().map(|c| format!(" in {c}")).unwrap_or_default();
+            let _ = writeln!(out, "  {}: {qualifier}{}{unit}{when}{context}", figure.metric_label, figure.value);
+            write_evidence(&mut out, &figure.evidence);
+        }
+    }
+    out
+}
+
+fn dates_suffix(evidence: &[Evidence]) -> String {
+    let Some(first) = evidence.iter().find(|e| e.start.is_some() || e.end.is_some()) else {
+        return String::new();
+    };
+    match (&first.start, &first.end) {
+        (Some(start), Some(end)) => format!("  [{start} – {end}]"),
+        (Some(start), None) => format!("  [since {start}]"),
+        (None, Some(end)) => format!("  [until {end}]"),
+        (None, None) => String::new(),
+    }
+}
+
+fn write_evidence(out: &mut String, evidence: &Evidence) {
+    if let Some(quote) = &evidence.quote {
+        let _ = writeln!(out, "      “{quote}”");
+    }
+    let mut cited = Vec::new();
+    if let Some(speaker) = &evidence.claimed_by_label {
+        cited.push(format!("claimed by {speaker}"));
+    }
+    if let Some(title) = &evidence.source_title {
+        cited.push(title.clone());
+    } else if let Some(source) = &evidence.source {
+        cited.push(crate::schema::short_name(source));
+    }
+    if let Some(date) = &evidence.source_date {
+        cited.push(date.clone());
+    }
+    if !cited.is_empty() {
+        let _ = writeln!(out, "        — {}", cited.join(", "));
+    }
+}
+
+/// Search hits as a table.
+pub fn hits_text(hits: &[Hit]) -> String {
+    let header = ["score", "entity", "English", "中文", "matched"].map(str::to_owned);
+    let rows: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| {
+            vec![
+                format!("{:.2}", h.score),
+                crate::vocab::compact(&h.iri).unwrap_or_else(|| h.iri.clone()),
+                h.en.clone().unwrap_or_default(),
+                h.zh.clone().unwrap_or_default(),
+                format!("{} ({})", h.matched, h.how),
+            ]
+        })
+        .collect();
+    super::table::text_table(&header, &rows) + "\n"
+}

@@ -1,0 +1,95 @@
+//! Query answers in every output format: the W3C results formats through oxigraph's
+//! serializers, and text and Markdown tables of our own.
+
+use super::table::{markdown_table, text_table};
+use super::{term_text, GraphFormat, TableFormat};
+use crate::error::Error;
+use crate::sparql::Answer;
+use oxigraph::io::RdfSerializer;
+use oxigraph::model::{Term, Triple, Variable};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+
+/// Renders an answer; graphs use `graph_format`, everything else `table_format`.
+pub fn render_answer(answer: &Answer, table_format: TableFormat, graph_format: GraphFormat) -> Result<String, Error> {
+    match answer {
+        Answer::Solutions { variables, rows } => render_solutions(variables, rows, table_format),
+        Answer::Boolean(value) => render_boolean(*value, table_format),
+        Answer::Graph(triples) => render_triples(triples, graph_format),
+        Answer::Updated { quads_before, quads_after } => Ok(format!(
+            "update done: {quads_before} → {quads_after} quads\n"
+        )),
+    }
+}
+
+/// Renders a SELECT answer.
+pub fn render_solutions(variables: &[Variable], rows: &[Vec<Option<Term>>], format: TableFormat) -> Result<String, Error> {
+    let w3c = match format {
+        TableFormat::Json => Some(QueryResultsFormat::Json),
+        TableFormat::Xml => Some(QueryResultsFormat::Xml),
+        TableFormat::Csv => Some(QueryResultsFormat::Csv),
+        TableFormat::Tsv => Some(QueryResultsFormat::Tsv),
+        TableFormat::Table | TableFormat::Markdown => None,
+    };
+    if let Some(w3c) = w3c {
+        let mut serializer = QueryResultsSerializer::from_format(w3c)
+            .serialize_solutions_to_writer(Vec::new(), variables.to_vec())?;
+        for row in rows {
+            let pairs = variables
+                .iter()
+                .zip(row)
+                .filter_map(|(v, t)| t.as_ref().map(|t| (v.as_ref(), t.as_ref())));
+            serializer.serialize(pairs)?;
+        }
+        let bytes = serializer.finish()?;
+        let mut text = String::from_utf8(bytes).map_err(|e| Error::store(e.to_string(), None))?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        return Ok(text);
+    }
+    let header: Vec<String> = variables.iter().map(|v| v.as_str().to_owned()).collect();
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| row.iter().map(|t| t.as_ref().map(term_text).unwrap_or_default()).collect())
+        .collect();
+    Ok(match format {
+        TableFormat::Markdown => markdown_table(&header, &cells),
+        _ => {
+            let mut text = text_table(&header, &cells);
+            text.push_str(&format!("\n{} row{}\n", rows.len(), if rows.len() == 1 { "" } else { "s" }));
+            text
+        }
+    })
+}
+
+fn render_boolean(value: bool, format: TableFormat) -> Result<String, Error> {
+    let w3c = match format {
+        TableFormat::Json => QueryResultsFormat::Json,
+        TableFormat::Xml => QueryResultsFormat::Xml,
+        TableFormat::Csv => QueryResultsFormat::Csv,
+        TableFormat::Tsv => QueryResultsFormat::Tsv,
+        TableFormat::Table | TableFormat::Markdown => return Ok(format!("{value}\n")),
+    };
+    let bytes = QueryResultsSerializer::from_format(w3c).serialize_boolean_to_writer(Vec::new(), value)?;
+    let mut text = String::from_utf8(bytes).map_err(|e| Error::store(e.to_string(), None))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+/// Renders triples in an RDF syntax, with the predeclared prefixes where the syntax has them.
+pub fn render_triples(triples: &[Triple], format: GraphFormat) -> Result<String, Error> {
+    let mut serializer = RdfSerializer::from_format(format.rdf_format());
+    if matches!(format, GraphFormat::Turtle | GraphFormat::Trig) {
+        for (prefix, iri) in crate::vocab::PREFIXES {
+            serializer = serializer.with_prefix(*prefix, *iri).expect("prefix IRIs are valid");
+        }
+    }
+    let mut writer = serializer.for_writer(Vec::new());
+    for triple in triples {
+        writer.serialize_triple(triple)?;
+    }
+    let bytes = writer.finish()?;
+    String::from_utf8(bytes).map_err(|e| Error::store(e.to_string(), None))
+}

@@ -1,0 +1,351 @@
+//! The REPL face: a rustyline loop on a terminal, or a script read from standard input.
+//! Every command line is parsed by the same clap grammar as the command line and run by the
+//! same executor; only a few session commands (help, format, lang, ...) live here.
+
+mod helper;
+pub mod line;
+
+use crate::cli::{Command, QueryArgs, ReplArgs, ReplLine, SettingsArgs};
+use crate::error::{exit, Error};
+use crate::exec::{execute, timeout_duration, Output, Session};
+use crate::render::{GraphFormat, TableFormat};
+use crate::schema::Lang;
+use clap::{Parser, ValueEnum};
+use helper::{ReplHelper, Vocabulary, REPL_COMMANDS};
+use line::{entry_complete, is_sparql, only_declarations, prefix_declarations, split_words};
+use oxigraph::sparql::CancellationToken;
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{Config, Editor};
+use std::io::{BufRead, IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::Instant;
+
+/// The token of the command running now, cancelled by Ctrl-C.
+static RUNNING: Mutex<Option<CancellationToken>> = Mutex::new(None);
+
+/// What one entry asks of the loop.
+enum Flow {
+    Continue { ok: bool },
+    Quit,
+}
+
+/// Runs the REPL until the user quits; returns the exit code.
+pub fn run(session: &mut Session, args: &ReplArgs) -> i32 {
+    if std::io::stdin().is_terminal() {
+        interactive(session, args)
+    } else {
+        scripted(session)
+    }
+}
+
+/// Reads entries from standard input with no prompts; non-zero exit if any entry failed.
+fn scripted(session: &mut Session) -> i32 {
+    let stdin = std::io::stdin();
+    let mut status = exit::OK;
+    let mut buffer = String::new();
+    let run_buffer = |buffer: &mut String, session: &mut Session, status: &mut i32| -> bool {
+        let entry = std::mem::take(buffer);
+        let mut out = std::io::stdout().lock();
+        let mut err = std::io::stderr().lock();
+        match run_entry(session, &entry, &mut out, &mut err, None) {
+            (Flow::Continue { ok }, code) => {
+                if !ok && *status == exit::OK {
+                    *status = code;
+                }
+                true
+            }
+            (Flow::Quit, _) => false,
+        }
+    };
+    for line in stdin.lock().lines() {
+        let line = match line {
+            Ok(line) => line,
+            Err(error) => {
+                eprintln!("error: cannot read standard input: {error}");
+                return exit::BAD_INPUT;
+            }
+        };
+        if buffer.is_empty() && line.trim().is_empty() {
+            continue;
+        }
+        if !buffer.is_empty() {
+            buffer.push('\n');
+        }
+        buffer.push_str(&line);
+        if entry_complete(&buffer) && !run_buffer(&mut buffer, session, &mut status) {
+            return status;
+        }
+    }
+    if !buffer.trim().is_empty() {
+        // An unfinished entry at the end of input still runs, and reports its own error.
+        run_buffer(&mut buffer, session, &mut status);
+    }
+    status
+}
+
+fn interactive(session: &mut Session, args: &ReplArgs) -> i32 {
+    let config = Config::builder().auto_add_history(false).max_history_size(5000).map(|b| b.build());
+    let mut editor: Editor<ReplHelper, DefaultHistory> = match config.and_then(Editor::with_config) {
+        Ok(editor) => editor,
+        Err(error) => {
+            eprintln!("error: cannot start the line editor: {error}");
+            return exit::STORE;
+        }
+    };
+    let colour = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut helper = ReplHelper::new(colour);
+    helper.vocabulary = vocabulary(session);
+    editor.set_helper(Some(helper));
+    let history_path = (!args.no_history).then(history_file).flatten();
+    if let Some(path) = &history_path {
+        let _ = editor.load_history(path);
+    }
+    let _ = ctrlc::set_handler(|| {
+        if let Ok(running) = RUNNING.lock() {
+            if let Some(token) = running.as_ref() {
+                token.cancel();
+            }
+        }
+    });
+    let store_name = session
+        .graph
+        .location()
+        .map_or_else(|| "the built-in data (in memory)".to_owned(), |p| p.display().to_string());
+    let quads = session.graph.store().len().unwrap_or(0);
+    println!("stratagraph {} on {store_name}: {quads} quads. Type `help`, Ctrl-D to leave.", env!("CARGO_PKG_VERSION"));
+    let mut version = session.graph.version();
+    loop {
+        if session.graph.version() != version {
+            version = session.graph.version();
+            if let Some(helper) = editor.helper_mut() {
+                helper.vocabulary = vocabulary(session);
+            }
+        }
+        match editor.readline("stratagraph> ") {
+            Ok(entry) => {
+                if entry.trim().is_empty() {
+                    continue;
+                }
+                let _ = editor.add_history_entry(entry.as_str());
+                if let Some(path) = &history_path {
+                    let _ = editor.append_history(path);
+                }
+                let history: Vec<String> = editor.history().iter().cloned().collect();
+                let mut out = std::io::stdout().lock();
+                let mut err = std::io::stderr().lock();
+                if let (Flow::Quit, _) = run_entry(session, &entry, &mut out, &mut err, Some(&history)) {
+                    break;
+                }
+            }
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return exit::STORE;
+            }
+        }
+    }
+    exit::OK
+}
+
+fn history_file() -> Option<std::path::PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "stratagraph")?;
+    let dir = dirs.data_dir();
+    std::fs::create_dir_all(dir).ok()?;
+    Some(dir.join("history.txt"))
+}
+
+fn vocabulary(session: &mut Session) -> Vocabulary {
+    let mut vocabulary = Vocabulary::default();
+    if let Ok(index) = session.index() {
+        for entity in index.entities() {
+            vocabulary.entity_names.extend(entity.en.iter().cloned());
+            vocabulary.entity_names.extend(entity.zh.iter().cloned());
+            vocabulary.entity_names.extend(entity.aliases.iter().cloned());
+        }
+    }
+    if let Ok(schema) = session.schema() {
+        for iri in schema.classes.keys().chain(schema.properties.keys()) {
+            if let Some(name) = crate::vocab::compact(iri) {
+                vocabulary.terms.push(name);
+            }
+        }
+    }
+    vocabulary.entity_names.sort();
+    vocabulary.entity_names.dedup();
+    vocabulary.terms.sort();
+    vocabulary
+}
+
+/// Runs one entry, writing its output; returns the flow and the exit code it implies.
+fn run_entry(session: &mut Session, entry: &str, out: &mut dyn Write, err: &mut dyn Write, history: Option<&[String]>) -> (Flow, i32) {
+    let started = Instant::now();
+    let result = dispatch(session, entry, history);
+    let (flow, code) = match result {
+        Ok(Some(output)) => {
+            let _ = out.write_all(output.text.as_bytes());
+            if !session.settings.quiet {
+                for note in &output.notes {
+                    let _ = writeln!(err, "{note}");
+                }
+            }
+            (Flow::Continue { ok: output.status == exit::OK }, output.status)
+        }
+        Ok(None) => (Flow::Quit, exit::OK),
+        Err(error) => {
+            let _ = err.write_all(error.report().as_bytes());
+            (Flow::Continue { ok: false }, error.exit_code())
+        }
+    };
+    let _ = out.flush();
+    if session.settings.timing {
+        let _ = writeln!(err, "({:.1} ms)", started.elapsed().as_secs_f64() * 1000.0);
+    }
+    (flow, code)
+}
+
+/// Parses and runs one entry; `Ok(None)` means quit.
+fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> Result<Option<Output>, Error> {
+    let entry = entry.trim();
+    if is_sparql(entry) {
+        for (prefix, iri) in prefix_declarations(entry) {
+            session.prefixes.retain(|(p, _)| *p != prefix);
+            session.prefixes.push((prefix, iri));
+        }
+        if only_declarations(entry) {
+            return Ok(Some(Output { text: String::new(), notes: vec!["prefixes declared for this session".to_owned()], status: 0 }));
+        }
+        let query = QueryArgs {
+            query: Some(entry.to_owned()),
+            file: None,
+            format: None,
+            graph_format: GraphFormat::Turtle,
+            update: !session.graph.is_read_only(),
+            output: None,
+        };
+        return with_cancellation(session, |session| execute(session, Command::Query(query), &SettingsArgs::default())).map(Some);
+    }
+    let words = split_words(entry).map_err(|e| Error::input(e.to_string(), None))?;
+    let Some(first) = words.first() else { return Ok(Some(Output::default())) };
+    if let Some(output) = session_command(session, first, &words[1..], history)? {
+        return Ok(output);
+    }
+    let line = match ReplLine::try_parse_from(&words) {
+        Ok(line) => line,
+        Err(error) => {
+            let text = error.render().to_string();
+            return match error.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    Ok(Some(Output { text, notes: Vec::new(), status: 0 }))
+                }
+                _ => Err(Error::input(
+                    text.trim().trim_start_matches("error: ").lines().next().unwrap_or("bad command").to_owned(),
+                    Some("type `help` for the commands, `COMMAND --help` for its flags".to_owned()),
+                )),
+            };
+        }
+    };
+    if let Command::Repl(_) = line.command {
+        return Err(Error::input("the REPL is already open", None));
+    }
+    with_cancellation(session, |session| execute(session, line.command, &line.settings)).map(Some)
+}
+
+fn with_cancellation<T>(session: &mut Session, run: impl FnOnce(&mut Session) -> T) -> T {
+    let token = CancellationToken::new();
+    session.cancel = Some(token.clone());
+    if let Ok(mut running) = RUNNING.lock() {
+        *running = Some(token);
+    }
+    let result = run(session);
+    if let Ok(mut running) = RUNNING.lock() {
+        *running = None;
+    }
+    session.cancel = None;
+    result
+}
+
+/// The REPL-only commands. `Ok(None)` when `name` is not one of them.
+fn session_command(session: &mut Session, name: &str, args: &[String], history: Option<&[String]>) -> Result<Option<Option<Output>>, Error> {
+    let text = |text: String| Ok(Some(Some(Output { text, notes: Vec::new(), status: 0 })));
+    let note = |note: String| Ok(Some(Some(Output { text: String::new(), notes: vec![note], status: 0 })));
+    let value = args.first().map(String::as_str);
+    match name {
+        "quit" | "exit" | ".quit" | "\\q" => Ok(Some(None)),
+        "help" if args.is_empty() => text(help_text()),
+        "help" => {
+            let mut words = args.to_vec();
+            words.push("--help".to_owned());
+            match ReplLine::try_parse_from(&words) {
+                Err(error) => text(error.render().to_string()),
+                Ok(_) => text(help_text()),
+            }
+        }
+        "prefixes" => {
+            let mut listing = String::new();
+            for (prefix, iri) in crate::vocab::PREFIXES.iter().map(|(p, i)| (p.to_string(), i.to_string())).chain(session.prefixes.iter().cloned()) {
+                listing.push_str(&format!("PREFIX {prefix}: <{iri}>\n"));
+            }
+            text(listing)
+        }
+        "format" => match value {
+            None => text(format!("{}\n", session.settings.format.unwrap_or_default().to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default())),
+            Some(v) => {
+                let format = TableFormat::from_str(v, true).map_err(|_| Error::input(format!("unknown format `{v}`"), Some("table, csv, tsv, json, xml or markdown".to_owned())))?;
+                session.settings.format = Some(format);
+                note(format!("answers as {v}"))
+            }
+        },
+        "lang" => match value {
+            None => text(format!("{}\n", session.settings.lang.tag())),
+            Some(v) => {
+                session.settings.lang = Lang::from_str(v, true).map_err(|_| Error::input(format!("unknown language `{v}`"), Some("en or zh".to_owned())))?;
+                note(format!("labels in {v}"))
+            }
+        },
+        "timing" => {
+            session.settings.timing = match value {
+                Some("on") => true,
+                Some("off") => false,
+                None => !session.settings.timing,
+                Some(other) => return Err(Error::input(format!("timing takes on or off, not `{other}`"), None)),
+            };
+            note(format!("timing {}", if session.settings.timing { "on" } else { "off" }))
+        }
+        "timeout" => match value {
+            None => text(format!("{}\n", session.settings.timeout.map_or("off".to_owned(), |t| format!("{}s", t.as_secs_f64())))),
+            Some("off") => {
+                session.settings.timeout = None;
+                note("no timeout".to_owned())
+            }
+            Some(v) => {
+                let seconds: f64 = v.parse().map_err(|_| Error::input(format!("timeout takes seconds or off, not `{v}`"), None))?;
+                session.settings.timeout = Some(timeout_duration(seconds)?);
+                note(format!("queries time out after {seconds}s"))
+            }
+        },
+        "history" => {
+            let entries = history.unwrap_or(&[]);
+            text(entries.iter().enumerate().map(|(i, e)| format!("{:>4}  {}\n", i + 1, e.replace('\n', "\n      "))).collect())
+        }
+        _ => Ok(None),
+    }
+}
+
+fn help_text() -> String {
+    let grammar = <ReplLine as clap::CommandFactory>::command();
+    let mut out = String::from("Commands (the same words and flags as the command line):\n");
+    for sub in grammar.get_subcommands().filter(|c| c.get_name() != "repl") {
+        out.push_str(&format!("  {:<10} {}\n", sub.get_name(), sub.get_about().map(|a| a.to_string()).unwrap_or_default()));
+    }
+    out.push_str("\nSession commands:\n");
+    for (name, about) in REPL_COMMANDS {
+        out.push_str(&format!("  {name:<10} {about}\n"));
+    }
+    out.push_str("\nSPARQL typed directly runs as a query (updates too, unless the store is read-only);\n");
+    out.push_str("it may span lines until its brackets and quotes close. PREFIX lines persist.\n");
+    out.push_str("Tab completes commands, flags, entity names (English or 中文) and prefixed names.\n");
+    out
+}
+

@@ -1,0 +1,308 @@
+//! ENTITY → IRI: the one resolver every command uses. It accepts an IRI, a prefixed name, a
+//! fact-file id, an English or Chinese label or an alias, and suggests the closest names.
+
+use crate::error::Error;
+use crate::facts::has_cjk;
+use crate::schema::Lang;
+use crate::vocab::{self, std_terms::*};
+use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, TermRef};
+use oxigraph::store::Store;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// An entity's names, as the index knows them.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EntityNames {
+    pub iri: String,
+    pub en: Option<String>,
+    pub zh: Option<String>,
+    pub aliases: Vec<String>,
+}
+
+impl EntityNames {
+    /// The label in `lang`, falling back to the other language, then the IRI's short form.
+    pub fn label(&self, lang: Lang) -> String {
+        let preferred = match lang {
+            Lang::En => self.en.as_ref().or(self.zh.as_ref()),
+            Lang::Zh => self.zh.as_ref().or(self.en.as_ref()),
+        };
+        preferred.cloned().unwrap_or_else(|| crate::schema::short_name(&self.iri))
+    }
+
+    fn names(&self) -> impl Iterator<Item = (&str, MatchKind)> {
+        self.en
+            .iter()
+            .chain(self.zh.iter())
+            .map(|n| (n.as_str(), MatchKind::Label))
+            .chain(self.aliases.iter().map(|a| (a.as_str(), MatchKind::Alias)))
+    }
+}
+
+/// How a search hit matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    Label,
+    Alias,
+}
+
+/// One search hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub iri: String,
+    pub en: Option<String>,
+    pub zh: Option<String>,
+    /// The name that matched.
+    pub matched: String,
+    /// `exact`, `prefix`, `contains` or `fuzzy`.
+    pub how: &'static str,
+    /// 1.0 for an exact match, lower for weaker ones.
+    pub score: f64,
+}
+
+/// Every labelled entity in a store, for lookup and completion.
+#[derive(Debug, Clone, Default)]
+pub struct EntityIndex {
+    entities: Vec<EntityNames>,
+}
+
+impl EntityIndex {
+    /// Reads the labels and aliases of every entity: labelled subjects that are not
+    /// ontology terms, claims or observations.
+    pub fn build(store: &Store) -> Result<EntityIndex, Error> {
+        let mut by_iri: BTreeMap<String, EntityNames> = BTreeMap::new();
+        for predicate in [RDFS_LABEL, SKOS_PREF_LABEL, SKOS_ALT_LABEL] {
+            for quad in store.quads_for_pattern(None, Some(predicate), None, None) {
+                let quad = quad?;
+                let (NamedOrBlankNodeRef::NamedNode(subject), TermRef::Literal(label)) =
+                    (quad.subject.as_ref(), quad.object.as_ref())
+                else {
+                    continue;
+                };
+                let iri = subject.as_str();
+                if is_vocabulary_iri(iri) {
+                    continue;
+                }
+                let names = by_iri.entry(iri.to_owned()).or_insert_with(|| EntityNames {
+                    iri: iri.to_owned(),
+                    ..EntityNames::default()
+                });
+                let value = label.value().to_owned();
+                let is_zh = label.language().map_or_else(|| has_cjk(&value), |l| l.starts_with("zh"));
+                if predicate == SKOS_ALT_LABEL {
+                    if !names.aliases.contains(&value) {
+                        names.aliases.push(value);
+                    }
+                } else if is_zh {
+                    names.zh.get_or_insert(value);
+                } else {
+                    names.en.get_or_insert(value);
+                }
+            }
+        }
+        // Ontology terms typed in the store are not entities.
+        let mut entities: Vec<EntityNames> = by_iri.into_values().collect();
+        entities.retain(|e| !is_schema_term(store, &e.iri));
+        Ok(EntityIndex { entities })
+    }
+
+    /// All entities, sorted by IRI.
+    pub fn entities(&self) -> &[EntityNames] {
+        &self.entities
+    }
+
+    /// The names of one entity.
+    pub fn names(&self, iri: &str) -> Option<&EntityNames> {
+        self.entities
+            .binary_search_by(|e| e.iri.as_str().cmp(iri))
+            .ok()
+            .map(|i| &self.entities[i])
+    }
+
+    /// The label of an IRI in `lang`, or its short form when it has none.
+    pub fn label(&self, iri: &str, lang: Lang) -> String {
+        self.names(iri)
+            .map(|n| n.label(lang))
+            .unwrap_or_else(|| crate::schema::short_name(iri))
+    }
+
+    /// Entities whose names match `text`: exact first, then prefix, substring and fuzzy.
+    pub fn search(&self, text: &str, limit: usize) -> Vec<Hit> {
+        let wanted = normalize(text);
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let mut hits: Vec<Hit> = Vec::new();
+        for entity in &self.entities {
+            let id = vocab::entity_id(&entity.iri).unwrap_or("");
+            let mut best: Option<(f64, &'static str, String)> = None;
+            let mut consider = |score: f64, how: &'static str, name: &str| {
+                if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
+                    best = Some((score, how, name.to_owned()));
+                }
+            };
+            for (name, kind) in entity.names().chain(std::iter::once((id, MatchKind::Alias))) {
+                if name.is_empty() {
+                    continue;
+                }
+                let candidate = normalize(name);
+                let alias_penalty = if kind == MatchKind::Alias { 0.01 } else { 0.0 };
+                if candidate == wanted {
+                    consider(1.0 - alias_penalty, "exact", name);
+                } else if candidate.starts_with(&wanted) {
+                    let coverage = wanted.chars().count() as f64 / candidate.chars().count() as f64;
+                    consider(0.8 + 0.1 * coverage - alias_penalty, "prefix", name);
+                } else if candidate.contains(&wanted) {
+                    let coverage = wanted.chars().count() as f64 / candidate.chars().count() as f64;
+                    consider(0.6 + 0.1 * coverage - alias_penalty, "contains", name);
+                } else {
+                    let similarity = strsim::jaro_winkler(&wanted, &candidate);
+                    if similarity >= 0.8 {
+                        consider(similarity * 0.7 - alias_penalty, "fuzzy", name);
+                    }
+                }
+            }
+            if let Some((score, how, matched)) = best {
+                hits.push(Hit {
+                    iri: entity.iri.clone(),
+                    en: entity.en.clone(),
+                    zh: entity.zh.clone(),
+                    matched,
+                    how,
+                    score: (score * 1000.0).round() / 1000.0,
+                });
+            }
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.iri.cmp(&b.iri)));
+        hits.truncate(limit);
+        hits
+    }
+
+    /// Resolves a user's name for an entity to its IRI.
+    pub fn resolve(&self, store: &Store, text: &str) -> Result<String, Error> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(Error::input("empty entity name", None));
+        }
+        let explicit = if let Some(iri) = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+            Some(iri.to_owned())
+        } else if text.starts_with("http://") || text.starts_with("https://") || text.starts_with("urn:") {
+            Some(text.to_owned())
+        } else if !has_cjk(text) && !text.contains(' ') {
+            vocab::expand_prefixed(text)
+        } else {
+            None
+        };
+        if let Some(iri) = explicit {
+            if mentioned(store, &iri) {
+                return Ok(iri);
+            }
+            return Err(self.unknown(text));
+        }
+        if crate::facts::is_valid_id(text) && self.names(&vocab::entity_iri(text)).is_some() {
+            return Ok(vocab::entity_iri(text));
+        }
+        let exact: Vec<Hit> = self
+            .search(text, usize::MAX)
+            .into_iter()
+            .filter(|h| h.how == "exact")
+            .collect();
+        match exact.as_slice() {
+            [one] => Ok(one.iri.clone()),
+            [] => Err(self.unknown(text)),
+            many => Err(Error::input(
+                format!("`{text}` is ambiguous: it names {} entities", many.len()),
+                Some(format!("use one of {}", many.iter().map(describe_hit).collect::<Vec<_>>().join(", "))),
+            )),
+        }
+    }
+
+    fn unknown(&self, text: &str) -> Error {
+        let close = self.search(text, 3);
+        let hint = if close.is_empty() {
+            "try `stratagraph search TEXT` to find names".to_owned()
+        } else {
+            format!("did you mean {}?", close.iter().map(describe_hit).collect::<Vec<_>>().join(", "))
+        };
+        Error::input(format!("unknown entity `{text}`"), Some(hint))
+    }
+}
+
+fn describe_hit(hit: &Hit) -> String {
+    let id = vocab::compact(&hit.iri).unwrap_or_else(|| hit.iri.clone());
+    match (&hit.en, &hit.zh) {
+        (Some(en), Some(zh)) => format!("{en} ({zh}, {id})"),
+        (Some(name), None) | (None, Some(name)) => format!("{name} ({id})"),
+        (None, None) => id,
+    }
+}
+
+fn normalize(text: &str) -> String {
+    text.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// True for IRIs of the vocabularies the ontology describes (not entities).
+fn is_vocabulary_iri(iri: &str) -> bool {
+    vocab::PREFIXES
+        .iter()
+        .filter(|(prefix, _)| *prefix != "entity")
+        .any(|(_, ns)| iri.starts_with(ns))
+        || iri == vocab::SG.trim_end_matches('#')
+}
+
+fn is_schema_term(store: &Store, iri: &str) -> bool {
+    let node = NamedNodeRef::new_unchecked(iri);
+    [OWL_CLASS, RDFS_CLASS, OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY, RDF_PROPERTY]
+        .iter()
+        .any(|class| {
+            store
+                .quads_for_pattern(Some(node.into()), Some(RDF_TYPE), Some((*class).into()), None)
+                .next()
+                .is_some()
+        })
+}
+
+/// True when the IRI appears as a subject or object in the store.
+fn mentioned(store: &Store, iri: &str) -> bool {
+    let node = NamedNodeRef::new_unchecked(iri);
+    store.quads_for_pattern(Some(node.into()), None, None, None).next().is_some()
+        || store.quads_for_pattern(None, None, Some(node.into()), None).next().is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index() -> EntityIndex {
+        let names = |id: &str, en: &str, zh: &str, aliases: &[&str]| EntityNames {
+            iri: vocab::entity_iri(id),
+            en: Some(en.into()),
+            zh: Some(zh.into()),
+            aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+        };
+        let mut entities = vec![
+            names("aliexpress", "AliExpress", "速卖通", &["国际版淘宝"]),
+            names("taobao", "Taobao", "淘宝", &[]),
+            names("taotian-overseas", "Taotian Overseas", "淘天海外", &[]),
+        ];
+        entities.sort_by(|a, b| a.iri.cmp(&b.iri));
+        EntityIndex { entities }
+    }
+
+    fn check(text: &str, expected_first: &str, how: &str) {
+        let hits = index().search(text, 5);
+        let first = hits.first().expect("a hit");
+        assert_eq!((vocab::entity_id(&first.iri).unwrap(), first.how), (expected_first, how), "{text}");
+    }
+
+    #[test]
+    fn search_ranks_exact_then_prefix_then_fuzzy() {
+        check("速卖通", "aliexpress", "exact");
+        check("aliexpress", "aliexpress", "exact");
+        check("国际版淘宝", "aliexpress", "exact");
+        check("速卖", "aliexpress", "prefix");
+        check("淘", "taobao", "prefix");
+        check("Aliexpres", "aliexpress", "prefix");
+        check("Taotain Overseas", "taotian-overseas", "fuzzy");
+    }
+}

@@ -1,0 +1,100 @@
+//! The command-line face: parse the arguments, open the graph, run one command (or the
+//! REPL), print its output, and turn the outcome into an exit code. The one place that
+//! prints errors for one-shot commands.
+
+use crate::cli::{Cli, Command, ReplArgs};
+use crate::error::{exit, Error};
+use crate::exec::{execute, Session, Settings};
+use crate::store::{Graph, StoreOptions};
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+
+/// Runs the program and returns its exit code.
+pub fn main() -> i32 {
+    install_panic_hook();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return match error.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => exit::OK,
+                _ => exit::BAD_INPUT,
+            };
+        }
+    };
+    match std::panic::catch_unwind(move || run(cli)) {
+        Ok(code) => code,
+        Err(_) => exit::INTERNAL,
+    }
+}
+
+fn run(cli: Cli) -> i32 {
+    let settings = match Settings::default().with(&cli.settings) {
+        Ok(settings) => settings,
+        Err(error) => return report(&error),
+    };
+    let command = cli.command.unwrap_or(Command::Repl(ReplArgs::default()));
+    let writes = matches!(&command, Command::Load(_) | Command::Repl(_))
+        || matches!(&command, Command::Query(q) if q.update);
+    let options = StoreOptions {
+        path: cli.store.store.clone(),
+        read_only: cli.store.read_only || (!writes && cli.store.store.as_ref().is_some_and(|p| p.join("CURRENT").exists())),
+        bare: cli.store.bare,
+    };
+    let graph = match Graph::open(&options) {
+        Ok(graph) => graph,
+        Err(error) => return report(&error),
+    };
+    let mut session = Session::new(graph, settings);
+    if let Command::Repl(args) = command {
+        return crate::repl::run(&mut session, &args);
+    }
+    let quiet = session.settings.quiet;
+    match execute(&mut session, command, &cli.settings) {
+        Ok(output) => {
+            let mut stdout = std::io::stdout().lock();
+            if stdout.write_all(output.text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
+                return exit::OK;
+            }
+            if !quiet {
+                for note in &output.notes {
+                    eprintln!("{note}");
+                }
+            }
+            output.status
+        }
+        Err(error) => report(&error),
+    }
+}
+
+/// Prints an error the one way errors are printed, and returns its exit code.
+pub fn report(error: &Error) -> i32 {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(error.report().as_bytes());
+    error.exit_code()
+}
+
+fn install_panic_hook() {
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let backtrace = std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0");
+        if backtrace {
+            default_hook(info);
+        }
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!(
+            "error: internal error: {message}{location}; this is a bug in stratagraph, please report it with the command you ran (set RUST_BACKTRACE=1 for a trace)"
+        );
+    }));
+}
+
+/// True when standard input is a terminal.
+pub fn interactive() -> bool {
+    std::io::stdin().is_terminal()
+}

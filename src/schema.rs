@@ -1,0 +1,389 @@
+//! What the ontology in a store says: classes, properties, relation groups, labels and
+//! colours, read once from the store so the rest of the code holds no list of terms.
+
+use crate::vocab::{self, sg, std_terms::*};
+use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef};
+use oxigraph::store::{StorageError, Store};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Labels of one term in the two languages the project speaks.
+#[derive(Debug, Clone, Default)]
+pub struct Labels {
+    pub en: Option<String>,
+    pub zh: Option<String>,
+    pub comment: Option<String>,
+}
+
+impl Labels {
+    /// The label in `lang`, falling back to the other language.
+    pub fn get(&self, lang: Lang) -> Option<&str> {
+        match lang {
+            Lang::En => self.en.as_deref().or(self.zh.as_deref()),
+            Lang::Zh => self.zh.as_deref().or(self.en.as_deref()),
+        }
+    }
+}
+
+/// A label language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// The BCP 47 tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        }
+    }
+}
+
+/// A class of the ontology.
+#[derive(Debug, Clone, Default)]
+pub struct ClassInfo {
+    pub labels: Labels,
+    pub colour: Option<String>,
+    pub parents: Vec<String>,
+}
+
+/// A property of the ontology.
+#[derive(Debug, Clone, Default)]
+pub struct PropertyInfo {
+    pub labels: Labels,
+    /// The relation group key, inherited through `rdfs:subPropertyOf` when not stated.
+    pub group: Option<String>,
+    pub bookkeeping: bool,
+    pub symmetric: bool,
+    pub parents: Vec<String>,
+    /// `sg:hierarchy`: which way the property points in a part-of hierarchy.
+    pub hierarchy: Option<crate::paths::Hierarchy>,
+}
+
+/// A relation group declared in the ontology.
+#[derive(Debug, Clone, Default)]
+pub struct GroupInfo {
+    pub iri: String,
+    pub labels: Labels,
+    pub aliases: Vec<String>,
+}
+
+/// The ontology as the code uses it.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    pub classes: BTreeMap<String, ClassInfo>,
+    pub properties: BTreeMap<String, PropertyInfo>,
+    /// Relation groups by key (`organization`, `supply`, ...).
+    pub groups: BTreeMap<String, GroupInfo>,
+}
+
+impl Schema {
+    /// Reads the ontology terms present in `store`.
+    pub fn read(store: &Store) -> Result<Schema, StorageError> {
+        let mut schema = Schema::default();
+        let class_types = [OWL_CLASS, RDFS_CLASS];
+        for class_type in class_types {
+            for iri in subjects_of_type(store, class_type)? {
+                schema.classes.entry(iri).or_default();
+            }
+        }
+        let property_types = [
+            OWL_OBJECT_PROPERTY,
+            OWL_DATATYPE_PROPERTY,
+            OWL_ANNOTATION_PROPERTY,
+            OWL_SYMMETRIC_PROPERTY,
+            RDF_PROPERTY,
+            sg::BOOKKEEPING_PROPERTY,
+        ];
+        for property_type in property_types {
+            for iri in subjects_of_type(store, property_type)? {
+                let info = schema.properties.entry(iri).or_default();
+                if property_type == sg::BOOKKEEPING_PROPERTY {
+                    info.bookkeeping = true;
+                }
+                if property_type == OWL_SYMMETRIC_PROPERTY {
+                    info.symmetric = true;
+                }
+            }
+        }
+        for iri in subjects_of_type(store, sg::RELATION_GROUP)? {
+            let node = NamedNodeRef::new_unchecked(&iri);
+            let labels = labels_of(store, node)?;
+            let key = first_literal(store, node, sg::GROUP_KEY)?
+                .or_else(|| labels.en.clone())
+                .unwrap_or_else(|| iri.clone());
+            let aliases = literals(store, node, SKOS_ALT_LABEL)?;
+            schema.groups.insert(
+                key,
+                GroupInfo {
+                    iri: iri.clone(),
+                    labels,
+                    aliases,
+                },
+            );
+        }
+        let group_by_iri: BTreeMap<String, String> = schema
+            .groups
+            .iter()
+            .map(|(key, info)| (info.iri.clone(), key.clone()))
+            .collect();
+        for quad in store.quads_for_pattern(None, Some(sg::IN_GROUP), None, None) {
+            let quad = quad?;
+            if let (NamedOrBlankNodeRef::NamedNode(p), Term::NamedNode(g)) =
+                (quad.subject.as_ref(), &quad.object)
+            {
+                let info = schema.properties.entry(p.as_str().to_owned()).or_default();
+                info.group = group_by_iri.get(g.as_str()).cloned();
+            }
+        }
+        for (iri, info) in &mut schema.classes {
+            let node = NamedNodeRef::new_unchecked(iri);
+            info.labels = labels_of(store, node)?;
+            info.colour = first_literal(store, node, sg::COLOUR)?;
+            info.parents = objects(store, node, RDFS_SUB_CLASS_OF)?;
+        }
+        for (iri, info) in &mut schema.properties {
+            let node = NamedNodeRef::new_unchecked(iri);
+            info.labels = labels_of(store, node)?;
+            info.parents = objects(store, node, RDFS_SUB_PROPERTY_OF)?;
+            info.hierarchy = match first_literal(store, node, sg::HIERARCHY)?.as_deref() {
+                Some("up") => Some(crate::paths::Hierarchy::Up),
+                Some("down") => Some(crate::paths::Hierarchy::Down),
+                _ => None,
+            };
+        }
+        schema.inherit_groups();
+        Ok(schema)
+    }
+
+    fn inherit_groups(&mut self) {
+        let snapshot = self.properties.clone();
+        for info in self.properties.values_mut() {
+            if info.group.is_some() {
+                continue;
+            }
+            let mut seen = BTreeSet::new();
+            let mut stack = info.parents.clone();
+            while let Some(parent) = stack.pop() {
+                if !seen.insert(parent.clone()) {
+                    continue;
+                }
+                if let Some(parent_info) = snapshot.get(&parent) {
+                    if let Some(group) = &parent_info.group {
+                        info.group = Some(group.clone());
+                        break;
+                    }
+                    stack.extend(parent_info.parents.iter().cloned());
+                }
+            }
+        }
+    }
+
+    /// Resolves a class name as fact files write it: `Platform`, `sg:Platform`,
+    /// `schema:Person` or a full IRI. Errors carry the closest names.
+    pub fn resolve_class(&self, name: &str) -> Result<String, Vec<String>> {
+        resolve_term(name, self.classes.keys())
+    }
+
+    /// Resolves a property name as fact files write it.
+    pub fn resolve_property(&self, name: &str) -> Result<String, Vec<String>> {
+        resolve_term(name, self.properties.keys())
+    }
+
+    /// True when `property` carries labels, literals or provenance rather than a relation.
+    pub fn is_bookkeeping(&self, property: &str) -> bool {
+        self.properties.get(property).is_some_and(|p| p.bookkeeping)
+    }
+
+    /// The relation group of a property, when the ontology gives one.
+    pub fn group_of(&self, property: &str) -> Option<&str> {
+        self.properties.get(property)?.group.as_deref()
+    }
+
+    /// Which way a property points in a part-of hierarchy, when the ontology says.
+    pub fn hierarchy_of(&self, property: &str) -> Option<crate::paths::Hierarchy> {
+        self.properties.get(property)?.hierarchy
+    }
+
+    /// The label of a class or property in `lang`, or its compact name.
+    pub fn term_label(&self, iri: &str, lang: Lang) -> String {
+        let labels = self
+            .properties
+            .get(iri)
+            .map(|p| &p.labels)
+            .or_else(|| self.classes.get(iri).map(|c| &c.labels));
+        labels
+            .and_then(|l| l.get(lang))
+            .map(str::to_owned)
+            .unwrap_or_else(|| short_name(iri))
+    }
+
+    /// The colour of a class, inherited from its nearest coloured parent.
+    pub fn class_colour(&self, iri: &str) -> Option<&str> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![iri.to_owned()];
+        while let Some(class) = stack.pop() {
+            if !seen.insert(class.clone()) {
+                continue;
+            }
+            if let Some(info) = self.classes.get(&class) {
+                if let Some(colour) = &info.colour {
+                    return Some(colour);
+                }
+                stack.extend(info.parents.iter().rev().cloned());
+            }
+        }
+        None
+    }
+
+    /// Finds a relation group by key, label (en or zh) or alias.
+    pub fn find_group(&self, name: &str) -> Option<&str> {
+        let wanted = name.trim().to_lowercase();
+        self.groups.iter().find_map(|(key, info)| {
+            let matches = key.to_lowercase() == wanted
+                || info.labels.en.as_deref().is_some_and(|l| l.to_lowercase() == wanted)
+                || info.labels.zh.as_deref() == Some(name.trim())
+                || info.aliases.iter().any(|a| a.to_lowercase() == wanted);
+            matches.then_some(key.as_str())
+        })
+    }
+}
+
+/// The compact form of an IRI: `prefix:local` or the part after the last `#` or `/`.
+pub fn short_name(iri: &str) -> String {
+    vocab::compact(iri).unwrap_or_else(|| {
+        iri.rsplit(['#', '/'])
+            .find(|s| !s.is_empty())
+            .unwrap_or(iri)
+            .to_owned()
+    })
+}
+
+fn resolve_term<'a>(
+    name: &str,
+    known: impl Iterator<Item = &'a String> + Clone,
+) -> Result<String, Vec<String>> {
+    let name = name.trim();
+    let candidates: Vec<String> = if let Some(iri) = name.strip_prefix('<').and_then(|n| n.strip_suffix('>')) {
+        vec![iri.to_owned()]
+    } else if name.starts_with("http://") || name.starts_with("https://") {
+        vec![name.to_owned()]
+    } else if let Some(iri) = vocab::expand_prefixed(name) {
+        vec![iri]
+    } else {
+        vec![format!("{}{name}", vocab::SG)]
+    };
+    for candidate in &candidates {
+        if known.clone().any(|k| k == candidate) {
+            return Ok(candidate.clone());
+        }
+    }
+    let local = name.rsplit([':', '#', '/']).next().unwrap_or(name).to_lowercase();
+    let mut scored: Vec<(f64, String)> = known
+        .map(|iri| {
+            let short = short_name(iri);
+            let short_local = short.rsplit(':').next().unwrap_or(&short).to_lowercase();
+            (strsim::jaro_winkler(&local, &short_local), short)
+        })
+        .filter(|(score, _)| *score > 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Err(scored.into_iter().take(3).map(|(_, s)| s).collect())
+}
+
+fn subjects_of_type(store: &Store, class: NamedNodeRef<'_>) -> Result<Vec<String>, StorageError> {
+    let mut out = Vec::new();
+    for quad in store.quads_for_pattern(None, Some(RDF_TYPE), Some(class.into()), None) {
+        if let NamedOrBlankNodeRef::NamedNode(n) = quad?.subject.as_ref() {
+            out.push(n.as_str().to_owned());
+        }
+    }
+    Ok(out)
+}
+
+fn objects(
+    store: &Store,
+    subject: NamedNodeRef<'_>,
+    predicate: NamedNodeRef<'_>,
+) -> Result<Vec<String>, StorageError> {
+    let mut out = Vec::new();
+    for quad in store.quads_for_pattern(Some(subject.into()), Some(predicate), None, None) {
+        if let Term::NamedNode(n) = quad?.object {
+            out.push(n.into_string());
+        }
+    }
+    Ok(out)
+}
+
+fn literals(
+    store: &Store,
+    subject: NamedNodeRef<'_>,
+    predicate: NamedNodeRef<'_>,
+) -> Result<Vec<String>, StorageError> {
+    let mut out = Vec::new();
+    for quad in store.quads_for_pattern(Some(subject.into()), Some(predicate), None, None) {
+        if let Term::Literal(l) = quad?.object {
+            out.push(l.value().to_owned());
+        }
+    }
+    Ok(out)
+}
+
+fn first_literal(
+    store: &Store,
+    subject: NamedNodeRef<'_>,
+    predicate: NamedNodeRef<'_>,
+) -> Result<Option<String>, StorageError> {
+    Ok(literals(store, subject, predicate)?.into_iter().next())
+}
+
+/// The English and Chinese `rdfs:label` and the `rdfs:comment` of a node.
+pub fn labels_of(store: &Store, subject: NamedNodeRef<'_>) -> Result<Labels, StorageError> {
+    let mut labels = Labels::default();
+    for quad in store.quads_for_pattern(Some(subject.into()), Some(RDFS_LABEL), None, None) {
+        let quad = quad?;
+        if let TermRef::Literal(l) = quad.object.as_ref() {
+            match l.language() {
+                Some(lang) if lang.starts_with("zh") => {
+                    labels.zh.get_or_insert_with(|| l.value().to_owned());
+                }
+                Some(lang) if lang.starts_with("en") => {
+                    labels.en.get_or_insert_with(|| l.value().to_owned());
+                }
+                None => {
+                    labels.en.get_or_insert_with(|| l.value().to_owned());
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    labels.comment = first_literal(store, subject, RDFS_COMMENT)?;
+    Ok(labels)
+}
+
+impl Schema {
+    /// Adds the terms of `other` (an ontology loaded in the same batch) to this schema.
+    pub fn merge(&mut self, other: Schema) {
+        for (iri, info) in other.classes {
+            self.classes.entry(iri).or_insert(info);
+        }
+        for (iri, info) in other.properties {
+            let entry = self.properties.entry(iri).or_default();
+            entry.bookkeeping |= info.bookkeeping;
+            entry.symmetric |= info.symmetric;
+            if entry.group.is_none() {
+                entry.group = info.group;
+            }
+            if entry.labels.en.is_none() && entry.labels.zh.is_none() {
+                entry.labels = info.labels;
+            }
+        }
+        for (key, info) in other.groups {
+            self.groups.entry(key).or_insert(info);
+        }
+    }
+}
