@@ -89,8 +89,8 @@ pub enum Command {
     /// Entities ranked by degree and betweenness centrality.
     Central(crate::paths::cli::CentralArgs),
     /// Saved SPARQL reports: list, show, run, all.
-    // LATER #[command(subcommand)]
-    // LATER Report(crate::reports::ReportCommand),
+    #[command(subcommand)]
+    Report(crate::reports::ReportCommand),
     /// Export the entity graph for visualization tools or as RDF.
     // LATER Export(crate::export::ExportArgs),
     /// Generate a synthetic platform ecosystem for benchmarks.

@@ -250,6 +250,7 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
         Command::Reach(args) => crate::paths::cli::run_reach(session, &settings, args),
         Command::Common(args) => crate::paths::cli::run_common(session, &settings, args),
         Command::Central(args) => crate::paths::cli::run_central(session, &settings, args),
+        Command::Report(report) => crate::reports::execute(session, &settings, report),
         Command::Repl(_) => Err(Error::input(
             "the REPL is already open",
             Some("type `help` for the commands".to_owned()),

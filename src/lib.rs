@@ -23,6 +23,8 @@ pub mod sparql;
 pub mod describe;
 /// The path projection and its algorithms.
 pub mod paths;
+/// Saved SPARQL reports.
+pub mod reports;
 /// Renderers for answers, descriptions and hits.
 pub mod render;
 /// Atomic file output.

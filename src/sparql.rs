@@ -135,10 +135,9 @@ impl Drop for Deadline {
 fn run_query(graph: &Graph, query: spargebra::Query, options: &QueryOptions) -> Result<Answer, Error> {
     let token = options.cancel.clone().unwrap_or_default();
     let _deadline = Deadline::start(options.timeout, &token);
-    let mut prepared = evaluator(options, &token).for_query(query);
-    for (variable, value) in &options.substitutions {
-        prepared = prepared.substitute_variable(variable.clone(), value.clone());
-    }
+    let mut query = query;
+    bind_values(&mut query, &options.substitutions)?;
+    let prepared = evaluator(options, &token).for_query(query);
     let results = prepared.on_store(graph.store()).execute().map_err(|e| evaluation_error(e, options))?;
     match results {
         QueryResults::Solutions(solutions) => {
@@ -157,6 +156,54 @@ fn run_query(graph: &Graph, query: spargebra::Query, options: &QueryOptions) -> 
                 out.push(triple.map_err(|e| evaluation_error(e, options))?);
             }
             Ok(Answer::Graph(out))
+        }
+    }
+}
+
+/// Binds variables by joining a one-row VALUES block at the heart of the query's pattern:
+/// the value is a term, never text pasted into the query, and the variable need not be
+/// projected.
+fn bind_values(query: &mut spargebra::Query, substitutions: &[(Variable, Term)]) -> Result<(), Error> {
+    use spargebra::algebra::GraphPattern;
+    use spargebra::term::GroundTerm;
+    if substitutions.is_empty() {
+        return Ok(());
+    }
+    let mut row = Vec::new();
+    for (variable, term) in substitutions {
+        row.push(Some(match term {
+            Term::NamedNode(n) => GroundTerm::NamedNode(n.clone()),
+            Term::Literal(l) => GroundTerm::Literal(l.clone()),
+            _ => return Err(Error::input(format!("?{} cannot be bound to a blank node", variable.as_str()), None)),
+        }));
+    }
+    let values = GraphPattern::Values {
+        variables: substitutions.iter().map(|(v, _)| v.clone()).collect(),
+        bindings: vec![row],
+    };
+    let pattern = match query {
+        spargebra::Query::Select { pattern, .. }
+        | spargebra::Query::Construct { pattern, .. }
+        | spargebra::Query::Describe { pattern, .. }
+        | spargebra::Query::Ask { pattern, .. } => pattern,
+    };
+    let mut current = pattern;
+    loop {
+        match current {
+            GraphPattern::Slice { inner, .. }
+            | GraphPattern::Distinct { inner }
+            | GraphPattern::Reduced { inner }
+            | GraphPattern::Project { inner, .. }
+            | GraphPattern::OrderBy { inner, .. }
+            | GraphPattern::Group { inner, .. }
+            | GraphPattern::Filter { inner, .. }
+            | GraphPattern::Extend { inner, .. } => current = inner,
+            other => {
+                let placeholder = GraphPattern::Values { variables: Vec::new(), bindings: Vec::new() };
+                let old = std::mem::replace(other, placeholder);
+                *other = GraphPattern::Join { left: Box::new(values), right: Box::new(old) };
+                return Ok(());
+            }
         }
     }
 }

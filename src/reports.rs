@@ -1,0 +1,487 @@
+//! Saved SPARQL reports: `.rq` files with a comment header (title, description,
+//! parameters), built into the binary or found in the user's `--queries` folders, run by
+//! name with parameters bound by variable substitution, never by pasting text.
+
+use crate::error::Error;
+use crate::exec::{to_json, Output, Session, Settings};
+use crate::render::{results::render_solutions, TableFormat};
+use crate::sparql::{self, Answer};
+use crate::store::builtin;
+use crate::vocab::std_terms::*;
+use clap::{Args, Subcommand};
+use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, Variable};
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// The `report` subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ReportCommand {
+    /// List the reports: name, title, parameters.
+    List(ListArgs),
+    /// Show a report's description, parameters and query.
+    Show(ShowArgs),
+    /// Run a report.
+    Run(RunArgs),
+    /// Run every report into one Markdown brief, with the sources its facts cite.
+    All(AllArgs),
+}
+
+/// Where user reports are.
+#[derive(Debug, Clone, Args, Default)]
+pub struct QueriesArgs {
+    /// A folder of your own `.rq` reports, searched after the built-in ones.
+    #[arg(long, value_name = "DIR")]
+    pub queries: Vec<PathBuf>,
+}
+
+/// Arguments of `report list`.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub queries: QueriesArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::render::TextFormat,
+}
+
+/// Arguments of `report show`.
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    pub name: String,
+    #[command(flatten)]
+    pub queries: QueriesArgs,
+}
+
+/// Arguments of `report run`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    pub name: String,
+    /// A parameter value: NAME=VALUE (an IRI, prefixed name, entity name, number or text).
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub param: Vec<String>,
+    #[arg(long, value_enum)]
+    pub format: Option<TableFormat>,
+    /// Write to a file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub queries: QueriesArgs,
+}
+
+/// Arguments of `report all`.
+#[derive(Debug, Clone, Args)]
+pub struct AllArgs {
+    /// Write the brief to this Markdown file (whole or not at all) instead of standard output.
+    #[arg(long, value_name = "FILE.md")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub queries: QueriesArgs,
+}
+
+/// One declared parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    pub name: String,
+    pub default: Option<String>,
+}
+
+/// A parsed report file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub params: Vec<Param>,
+    /// Where it came from: `builtin:queries/x.rq` or a path.
+    pub origin: String,
+    #[serde(skip)]
+    pub query: String,
+}
+
+/// Parses a report file's header and checks its query and parameters.
+pub fn parse_report(origin: &str, name: &str, text: &str) -> Result<Report, Error> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut title = None;
+    let mut description = String::new();
+    let mut params: Vec<(Param, usize)> = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line_number = number + 1;
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        let Some(comment) = trimmed.strip_prefix('#') else { break };
+        let comment = comment.trim();
+        let Some((key, value)) = comment.split_once(':') else { continue };
+        let value = value.trim();
+        match key.trim() {
+            "title" => title = Some(value.to_owned()),
+            "description" => {
+                if !description.is_empty() {
+                    description.push(' ');
+                }
+                description.push_str(value);
+            }
+            "param" => {
+                let mut words = value.split_whitespace();
+                let Some(param_name) = words.next() else {
+                    return Err(Error::input(format!("{origin}:{line_number}:1: `# param:` needs a name"), Some("write `# param: NAME [DEFAULT]`".to_owned())));
+                };
+                let param_name = param_name.trim_start_matches(['?', '$']).to_owned();
+                let default = words.next().map(str::to_owned);
+                params.push((Param { name: param_name, default }, line_number));
+            }
+            _ => {}
+        }
+    }
+    let Some(title) = title.filter(|t| !t.is_empty()) else {
+        return Err(Error::input(
+            format!("{origin}:1:1: report has no title"),
+            Some("start the file with `# title: ...`".to_owned()),
+        ));
+    };
+    let parsed = spargebra::SparqlParser::new();
+    let parsed = crate::vocab::PREFIXES
+        .iter()
+        .fold(parsed, |p, (prefix, iri)| p.with_prefix(*prefix, *iri).expect("valid prefixes"));
+    let query = parsed.parse_query(text).map_err(|e| match sparql::syntax_error(text, &e) {
+        Error::Syntax { message, excerpt } => Error::Syntax {
+            message: format!("{origin}: {message}"),
+            excerpt,
+        },
+        other => other,
+    })?;
+    let variables = query_variables(&query.to_string());
+    for (param, line) in &params {
+        if !variables.contains(&param.name) {
+            return Err(Error::input(
+                format!("{origin}:{line}:1: parameter `{}` is not a variable of the query", param.name),
+                Some(format!("use ?{} in the query, or remove the `# param:` line", param.name)),
+            ));
+        }
+    }
+    Ok(Report {
+        name: name.to_owned(),
+        title,
+        description,
+        params: params.into_iter().map(|(p, _)| p).collect(),
+        origin: origin.to_owned(),
+        query: text.to_owned(),
+    })
+}
+
+fn query_variables(query: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let chars: Vec<char> = query.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '?' || chars[i] == '$' {
+            let start = i + 1;
+            let mut end = start;
+            while end < chars.len() && (chars[end].is_alphanumeric() || chars[end] == '_') {
+                end += 1;
+            }
+            if end > start {
+                out.insert(chars[start..end].iter().collect());
+            }
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Every report: the built-in ones, then those in `dirs`.
+pub fn catalog(dirs: &[PathBuf]) -> Result<Vec<Report>, Error> {
+    let mut reports = Vec::new();
+    for (path, text) in builtin::QUERIES {
+        let name = path.trim_start_matches("queries/").trim_end_matches(".rq");
+        reports.push(parse_report(&format!("builtin:{path}"), name, text)?);
+    }
+    for dir in dirs {
+        let entries = std::fs::read_dir(dir).map_err(|e| {
+            Error::store(format!("cannot read the reports folder {}: {e}", dir.display()), None)
+        })?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rq"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| Error::store(format!("cannot read {}: {e}", path.display()), None))?;
+            reports.push(parse_report(&path.display().to_string(), &name, &text)?);
+        }
+    }
+    Ok(reports)
+}
+
+fn find(reports: Vec<Report>, name: &str) -> Result<Report, Error> {
+    let names: Vec<String> = reports.iter().map(|r| r.name.clone()).collect();
+    reports.into_iter().find(|r| r.name == name).ok_or_else(|| {
+        let mut close: Vec<(f64, &String)> = names.iter().map(|n| (strsim::jaro_winkler(name, n), n)).collect();
+        close.sort_by(|a, b| b.0.total_cmp(&a.0));
+        Error::input(
+            format!("no report named `{name}`"),
+            Some(match close.first() {
+                Some((score, best)) if *score > 0.7 => format!("did you mean `{best}`? `stratagraph report list` lists them"),
+                _ => "`stratagraph report list` lists them".to_owned(),
+            }),
+        )
+    })
+}
+
+/// Runs a `report` subcommand.
+pub fn execute(session: &mut Session, settings: &Settings, command: ReportCommand) -> Result<Output, Error> {
+    match command {
+        ReportCommand::List(args) => {
+            let reports = catalog(&all_dirs(session, &args.queries))?;
+            let text = match args.format {
+                crate::render::TextFormat::Json => to_json(&reports)?,
+                crate::render::TextFormat::Text => {
+                    let header = ["name", "title", "parameters"].map(str::to_owned);
+                    let rows: Vec<Vec<String>> = reports
+                        .iter()
+                        .map(|r| vec![r.name.clone(), r.title.clone(), params_text(&r.params)])
+                        .collect();
+                    crate::render::table::text_table(&header, &rows) + "\n"
+                }
+            };
+            Ok(Output { text, ..Output::default() })
+        }
+        ReportCommand::Show(args) => {
+            let report = find(catalog(&all_dirs(session, &args.queries))?, &args.name)?;
+            let mut text = format!("{}: {}\n{}\n", report.name, report.title, report.description);
+            if !report.params.is_empty() {
+                let _ = writeln!(text, "parameters: {}", params_text(&report.params));
+            }
+            let _ = writeln!(text, "from: {}\n\n{}", report.origin, report.query.trim_end());
+            Ok(Output { text, ..Output::default() })
+        }
+        ReportCommand::Run(args) => {
+            let report = find(catalog(&all_dirs(session, &args.queries))?, &args.name)?;
+            let answer = run_report(session, settings, &report, &args.param)?;
+            let format = args.format.or(settings.format).unwrap_or_default();
+            let text = crate::render::results::render_answer(&answer, format, crate::render::GraphFormat::Turtle)?;
+            match &args.output {
+                Some(path) => {
+                    crate::output::write_atomic(path, text.as_bytes())?;
+                    Ok(Output { notes: vec![format!("wrote {}", path.display())], ..Output::default() })
+                }
+                None => Ok(Output { text, ..Output::default() }),
+            }
+        }
+        ReportCommand::All(args) => {
+            let reports = catalog(&all_dirs(session, &args.queries))?;
+            let brief = brief(session, settings, &reports)?;
+            match &args.out {
+                Some(path) => {
+                    crate::output::write_atomic(path, brief.as_bytes())?;
+                    Ok(Output { notes: vec![format!("wrote {} reports to {}", reports.len(), path.display())], ..Output::default() })
+                }
+                None => Ok(Output { text: brief, ..Output::default() }),
+            }
+        }
+    }
+}
+
+fn all_dirs(session: &Session, args: &QueriesArgs) -> Vec<PathBuf> {
+    session.query_dirs.iter().chain(args.queries.iter()).cloned().collect()
+}
+
+fn params_text(params: &[Param]) -> String {
+    params
+        .iter()
+        .map(|p| match &p.default {
+            Some(default) => format!("{}={default}", p.name),
+            None => format!("{} (required)", p.name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Runs one report with `NAME=VALUE` parameters.
+pub fn run_report(session: &mut Session, settings: &Settings, report: &Report, given: &[String]) -> Result<Answer, Error> {
+    let mut values: Vec<(String, String)> = Vec::new();
+    for pair in given {
+        let (name, value) = pair.split_once('=').ok_or_else(|| {
+            Error::input(format!("--param `{pair}` is not NAME=VALUE"), None)
+        })?;
+        let name = name.trim().trim_start_matches(['?', '$']);
+        if !report.params.iter().any(|p| p.name == name) {
+            return Err(Error::input(
+                format!("report `{}` has no parameter `{name}` ({})", report.name, report.origin),
+                Some(if report.params.is_empty() {
+                    "it takes no parameters".to_owned()
+                } else {
+                    format!("its parameters: {}", params_text(&report.params))
+                }),
+            ));
+        }
+        values.push((name.to_owned(), value.to_owned()));
+    }
+    let mut options = session.query_options(settings);
+    for param in &report.params {
+        let value = values
+            .iter()
+            .rev()
+            .find(|(n, _)| *n == param.name)
+            .map(|(_, v)| v.clone())
+            .or_else(|| param.default.clone());
+        let Some(value) = value else {
+            return Err(Error::input(
+                format!("report `{}` needs the parameter `{}` ({})", report.name, param.name, report.origin),
+                Some(format!("add --param {}=VALUE", param.name)),
+            ));
+        };
+        let term = param_term(session, &value)?;
+        options.substitutions.push((Variable::new_unchecked(param.name.clone()), term));
+    }
+    sparql::run(&session.graph, &report.query, &options)
+}
+
+/// A parameter value as a term: IRI, prefixed name, number, entity name, or else text.
+fn param_term(session: &mut Session, value: &str) -> Result<Term, Error> {
+    let value = value.trim();
+    if let Some(iri) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
+        return NamedNode::new(iri).map(Term::from).map_err(|e| Error::input(format!("bad IRI <{iri}>: {e}"), None));
+    }
+    if let Some(iri) = crate::vocab::expand_prefixed(value) {
+        return Ok(NamedNode::new_unchecked(iri).into());
+    }
+    if let Ok(integer) = value.parse::<i64>() {
+        return Ok(Literal::from(integer).into());
+    }
+    if value.parse::<f64>().is_ok_and(f64::is_finite) {
+        return Ok(Literal::new_typed_literal(value, XSD_DECIMAL).into());
+    }
+    match session.resolve(value) {
+        Ok(iri) => Ok(NamedNode::new_unchecked(iri).into()),
+        Err(_) => Ok(Literal::new_simple_literal(value).into()),
+    }
+}
+
+fn brief(session: &mut Session, settings: &Settings, reports: &[Report]) -> Result<String, Error> {
+    let mut out = String::from("# stratagraph brief\n\n");
+    let _ = writeln!(out, "{} reports on {} quads.\n", reports.len(), session.graph.store().len()?);
+    for report in reports {
+        let _ = writeln!(out, "## {}\n", report.title);
+        if !report.description.is_empty() {
+            let _ = writeln!(out, "{}\n", report.description);
+        }
+        let _ = writeln!(out, "_Report `{}`._\n", report.name);
+        let answer = match run_report(session, settings, report, &[]) {
+            Ok(answer) => answer,
+            Err(error) => {
+                let _ = writeln!(out, "> could not run: {}\n", error.to_string().replace('\n', " "));
+                continue;
+            }
+        };
+        match &answer {
+            Answer::Solutions { variables, rows } => {
+                if rows.is_empty() {
+                    out.push_str("_No rows._\n\n");
+                } else {
+                    out.push_str(&render_solutions(variables, rows, TableFormat::Markdown)?);
+                    out.push('\n');
+                }
+                let iris: BTreeSet<String> = rows
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .filter_map(|t| match t {
+                        Term::NamedNode(n) => Some(n.as_str().to_owned()),
+                        _ => None,
+                    })
+                    .collect();
+                let sources = sources_cited(session, &iris)?;
+                if !sources.is_empty() {
+                    out.push_str("Sources:\n");
+                    for source in sources {
+                        let _ = writeln!(out, "- {source}");
+                    }
+                    out.push('\n');
+                }
+            }
+            other => {
+                out.push_str(&crate::render::results::render_answer(other, TableFormat::Markdown, crate::render::GraphFormat::Turtle)?);
+                out.push('\n');
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The sources behind facts about any of `iris`, as citation lines.
+fn sources_cited(session: &Session, iris: &BTreeSet<String>) -> Result<Vec<String>, Error> {
+    let store = session.graph.store();
+    let mut sources = BTreeSet::new();
+    for iri in iris {
+        let node = NamedNodeRef::new_unchecked(iri);
+        let is_source = store
+            .quads_for_pattern(Some(node.into()), Some(RDF_TYPE), Some(crate::vocab::sg::SOURCE_DOCUMENT.into()), None)
+            .next()
+            .is_some();
+        if is_source {
+            sources.insert(iri.clone());
+        }
+        for role in [RDF_SUBJECT, crate::vocab::sg::OBSERVATION_OF] {
+            for quad in store.quads_for_pattern(None, Some(role), Some(node.into()), None) {
+                let quad = quad?;
+                if let NamedOrBlankNodeRef::NamedNode(claim) = quad.subject.as_ref() {
+                    for source in store.quads_for_pattern(Some(claim.into()), Some(PROV_WAS_DERIVED_FROM), None, None) {
+                        if let Term::NamedNode(source) = source?.object {
+                            sources.insert(source.into_string());
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut lines = Vec::new();
+    for source in sources {
+        let node = NamedNodeRef::new_unchecked(&source);
+        let get = |p| -> Option<String> {
+            store.quads_for_pattern(Some(node.into()), Some(p), None, None).next().and_then(|q| q.ok()).map(|q| match q.object {
+                Term::Literal(l) => l.value().to_owned(),
+                Term::NamedNode(n) => n.into_string(),
+                other => other.to_string(),
+            })
+        };
+        let title = get(SCHEMA_NAME).unwrap_or_else(|| source.clone());
+        let mut line = title;
+        if let Some(date) = get(SCHEMA_DATE_PUBLISHED) {
+            let _ = write!(line, ", {date}");
+        }
+        if let Some(url) = get(SCHEMA_URL) {
+            let _ = write!(line, ", <{url}>");
+        }
+        lines.push(line);
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(text: &str, expected: Result<(&str, usize), &str>) {
+        match (parse_report("r.rq", "r", text), expected) {
+            (Ok(report), Ok((title, params))) => assert_eq!((report.title.as_str(), report.params.len()), (title, params)),
+            (Err(error), Err(fragment)) => assert!(error.to_string().contains(fragment), "{error}"),
+            (got, want) => panic!("got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn headers() {
+        check("# title: T\n# param: x entity:a\nSELECT ?x {}", Ok(("T", 1)));
+        check("# description: no title\nSELECT * {}", Err("r.rq:1:1: report has no title"));
+        check("# title: T\n# param: y\nSELECT ?x {}", Err("r.rq:2:1: parameter `y`"));
+        check("# title: T\nSELECT ?x { oops }", Err("r.rq: sparql syntax error at 2:"));
+    }
+}
