@@ -92,7 +92,7 @@ pub enum Command {
     #[command(subcommand)]
     Report(crate::reports::ReportCommand),
     /// Export the entity graph for visualization tools or as RDF.
-    // LATER Export(crate::export::ExportArgs),
+    Export(crate::export::ExportArgs),
     /// Generate a synthetic platform ecosystem for benchmarks.
     // LATER Gen(crate::gen::GenArgs),
     /// Open the interactive shell (also what plain `stratagraph` does on a terminal).

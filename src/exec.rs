@@ -251,6 +251,7 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
         Command::Common(args) => crate::paths::cli::run_common(session, &settings, args),
         Command::Central(args) => crate::paths::cli::run_central(session, &settings, args),
         Command::Report(report) => crate::reports::execute(session, &settings, report),
+        Command::Export(args) => crate::export::execute(session, &settings, args),
         Command::Repl(_) => Err(Error::input(
             "the REPL is already open",
             Some("type `help` for the commands".to_owned()),

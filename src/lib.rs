@@ -25,6 +25,8 @@ pub mod describe;
 pub mod paths;
 /// Saved SPARQL reports.
 pub mod reports;
+/// Export for visualization tools and as RDF.
+pub mod export;
 /// Renderers for answers, descriptions and hits.
 pub mod render;
 /// Atomic file output.

@@ -1,0 +1,286 @@
+//! Export for visualization tools and as RDF: pick a subgraph (everything, around an
+//! entity, along paths, by relation group, or from a CONSTRUCT query), then render it.
+
+mod formats;
+mod svg;
+
+use crate::error::Error;
+use crate::exec::{Output, Session, Settings};
+use crate::paths::algo::{self, Walk};
+use crate::paths::EdgeFilter;
+use crate::schema::{Lang, Schema};
+use crate::vocab::std_terms::{RDFS_LABEL, RDF_TYPE};
+use clap::{Args, ValueEnum};
+use oxigraph::model::{NamedNode, Term, Triple};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::PathBuf;
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// Graphviz DOT.
+    Dot,
+    /// GraphML with declared keys (Gephi, yEd, Cytoscape, networkx).
+    Graphml,
+    /// Cytoscape.js elements JSON.
+    Cytoscape,
+    /// A Mermaid flowchart.
+    Mermaid,
+    /// An SVG picture laid out by stratagraph itself.
+    Svg,
+    Turtle,
+    Ntriples,
+    Jsonld,
+}
+
+/// Arguments of `export`.
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value = "dot")]
+    pub format: ExportFormat,
+    /// Write to a file (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Only the neighbourhood of this entity.
+    #[arg(long, value_name = "ENTITY")]
+    pub around: Option<String>,
+    /// How far --around reaches.
+    #[arg(long, default_value_t = 1)]
+    pub depth: usize,
+    /// Only these relation groups or properties (comma separated).
+    #[arg(long, value_name = "GROUP|PROPERTY,...", value_delimiter = ',')]
+    pub via: Vec<String>,
+    /// Only the routes `path FROM TO` finds.
+    #[arg(long, num_args = 2, value_names = ["FROM", "TO"])]
+    pub path: Option<Vec<String>>,
+    /// With --path: the N shortest routes.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub k: usize,
+    /// The graph a CONSTRUCT query builds.
+    #[arg(long, value_name = "FILE.rq", conflicts_with_all = ["around", "path"])]
+    pub construct: Option<PathBuf>,
+    /// A title for the picture formats.
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+/// A node to draw.
+#[derive(Debug, Clone)]
+pub struct ExportNode {
+    pub iri: String,
+    pub label: String,
+    pub class: Option<String>,
+    pub class_label: Option<String>,
+    pub colour: String,
+}
+
+/// An edge to draw.
+#[derive(Debug, Clone)]
+pub struct ExportEdge {
+    pub source: usize,
+    pub target: usize,
+    pub property: String,
+    pub label: String,
+    pub group: Option<String>,
+}
+
+/// The subgraph an export renders.
+#[derive(Debug, Clone, Default)]
+pub struct Subgraph {
+    pub nodes: Vec<ExportNode>,
+    pub edges: Vec<ExportEdge>,
+    pub title: String,
+    /// Relation groups in a fixed order, for edge colours and the legend.
+    pub groups: Vec<(String, String)>,
+}
+
+const DEFAULT_COLOUR: &str = "#e0e0e0";
+
+/// Runs `export`.
+pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> Result<Output, Error> {
+    let schema = session.schema()?;
+    let index = session.index()?;
+    let lang = settings.lang;
+    // (subject, property, object) triples between entities, chosen by the options.
+    let triples: Vec<(String, String, String)> = if let Some(path) = &args.construct {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display()), None))?;
+        let answer = crate::sparql::run(&session.graph, &text, &session.query_options(settings))?;
+        let crate::sparql::Answer::Graph(graph) = answer else {
+            return Err(Error::input(format!("{} is not a CONSTRUCT query", path.display()), Some("--construct takes a CONSTRUCT or DESCRIBE query".to_owned())));
+        };
+        if matches!(args.format, ExportFormat::Turtle | ExportFormat::Ntriples | ExportFormat::Jsonld) {
+            return write(args.output.as_ref(), rdf_text(&graph, args.format)?);
+        }
+        graph
+            .iter()
+            .filter_map(|t| match (&t.subject, &t.object) {
+                (oxigraph::model::NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) if !schema.is_bookkeeping(t.predicate.as_str()) && t.predicate != RDF_TYPE => {
+                    Some((s.as_str().to_owned(), t.predicate.as_str().to_owned(), o.as_str().to_owned()))
+                }
+                _ => None,
+            })
+            .collect()
+    } else {
+        let projection = session.projection()?;
+        let filter = EdgeFilter { properties: projection.filter_for(&schema, &args.via)?, ..EdgeFilter::default() };
+        let edge_triple = |edge: petgraph::graph::EdgeIndex<u32>| {
+            let (s, o) = projection.graph.edge_endpoints(edge).expect("edge exists");
+            (projection.iri(s).to_owned(), projection.property(edge).iri.clone(), projection.iri(o).to_owned())
+        };
+        if let Some(ends) = &args.path {
+            let from = session.resolve(&ends[0])?;
+            let to = session.resolve(&ends[1])?;
+            let (Some(from_node), Some(to_node)) = (projection.node(&from), projection.node(&to)) else {
+                return Err(Error::NoResult(format!("no path from {} to {}", index.label(&from, lang), index.label(&to, lang))));
+            };
+            let paths = algo::k_shortest_paths(&projection, from_node, to_node, args.k.max(1), &Walk::new(&filter, false));
+            if paths.is_empty() {
+                return Err(Error::NoResult(format!("no path from {} to {}", index.label(&from, lang), index.label(&to, lang))));
+            }
+            paths.iter().flat_map(|p| p.steps.iter().map(|s| edge_triple(s.edge))).collect()
+        } else if let Some(center) = &args.around {
+            let iri = session.resolve(center)?;
+            let Some(node) = projection.node(&iri) else {
+                return Err(Error::NoResult(format!("{} has no relations to draw", index.label(&iri, lang))));
+            };
+            let mut keep: HashSet<_> = algo::neighborhood(&projection, node, args.depth, &Walk::new(&filter, false))
+                .into_iter()
+                .map(|(n, ..)| n)
+                .collect();
+            keep.insert(node);
+            projection
+                .graph
+                .edge_indices()
+                .filter(|e| {
+                    let (s, o) = projection.graph.edge_endpoints(*e).expect("edge exists");
+                    filter.allows(projection.graph[*e]) && keep.contains(&s) && keep.contains(&o)
+                })
+                .map(edge_triple)
+                .collect()
+        } else {
+            projection
+                .graph
+                .edge_indices()
+                .filter(|e| filter.allows(projection.graph[*e]))
+                .map(edge_triple)
+                .collect()
+        }
+    };
+    let mut unique = BTreeSet::new();
+    let triples: Vec<_> = triples.into_iter().filter(|t| unique.insert(t.clone())).collect();
+    if matches!(args.format, ExportFormat::Turtle | ExportFormat::Ntriples | ExportFormat::Jsonld) {
+        let graph = rdf_subgraph(session, &triples)?;
+        return write(args.output.as_ref(), rdf_text(&graph, args.format)?);
+    }
+    let subgraph = build_subgraph(session, &schema, &index, lang, &triples, args.title.clone())?;
+    let text = match args.format {
+        ExportFormat::Dot => formats::dot(&subgraph),
+        ExportFormat::Graphml => formats::graphml(&subgraph),
+        ExportFormat::Cytoscape => formats::cytoscape(&subgraph)?,
+        ExportFormat::Mermaid => formats::mermaid(&subgraph),
+        ExportFormat::Svg => svg::render(&subgraph, &schema, lang),
+        _ => unreachable!("RDF formats return above"),
+    };
+    write(args.output.as_ref(), text)
+}
+
+fn write(output: Option<&PathBuf>, text: String) -> Result<Output, Error> {
+    match output {
+        Some(path) => {
+            crate::output::write_atomic(path, text.as_bytes())?;
+            Ok(Output { notes: vec![format!("wrote {}", path.display())], ..Output::default() })
+        }
+        None => Ok(Output { text, ..Output::default() }),
+    }
+}
+
+fn rdf_text(graph: &[Triple], format: ExportFormat) -> Result<String, Error> {
+    let format = match format {
+        ExportFormat::Turtle => crate::render::GraphFormat::Turtle,
+        ExportFormat::Ntriples => crate::render::GraphFormat::Ntriples,
+        _ => crate::render::GraphFormat::Jsonld,
+    };
+    crate::render::results::render_triples(graph, format)
+}
+
+/// The selected relations with the types and labels of their entities.
+fn rdf_subgraph(session: &Session, triples: &[(String, String, String)]) -> Result<Vec<Triple>, Error> {
+    let store = session.graph.store();
+    let mut out = Vec::new();
+    let mut nodes = BTreeSet::new();
+    for (s, p, o) in triples {
+        out.push(Triple::new(NamedNode::new_unchecked(s), NamedNode::new_unchecked(p), NamedNode::new_unchecked(o)));
+        nodes.insert(s.clone());
+        nodes.insert(o.clone());
+    }
+    for node in nodes {
+        let subject = NamedNode::new_unchecked(&node);
+        for predicate in [RDF_TYPE, RDFS_LABEL] {
+            for quad in store.quads_for_pattern(Some(subject.as_ref().into()), Some(predicate), None, None) {
+                let quad = quad?;
+                out.push(Triple::new(subject.clone(), predicate.into_owned(), quad.object));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn build_subgraph(
+    session: &Session,
+    schema: &Schema,
+    index: &crate::resolve::EntityIndex,
+    lang: Lang,
+    triples: &[(String, String, String)],
+    title: Option<String>,
+) -> Result<Subgraph, Error> {
+    let store = session.graph.store();
+    let mut ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut subgraph = Subgraph {
+        title: title.unwrap_or_else(|| "stratagraph".to_owned()),
+        groups: schema.groups.iter().map(|(k, g)| (k.clone(), g.labels.get(lang).unwrap_or(k).to_owned())).collect(),
+        ..Subgraph::default()
+    };
+    let mut node_of = |iri: &str, subgraph: &mut Subgraph| -> Result<usize, Error> {
+        if let Some(id) = ids.get(iri) {
+            return Ok(*id);
+        }
+        let mut classes = Vec::new();
+        for quad in store.quads_for_pattern(Some(NamedNode::new_unchecked(iri).as_ref().into()), Some(RDF_TYPE), None, None) {
+            if let Term::NamedNode(class) = quad?.object {
+                if schema.classes.contains_key(class.as_str()) {
+                    classes.push(class.into_string());
+                }
+            }
+        }
+        classes.sort();
+        // The most specific class: one that is not a parent of another listed class.
+        let class = classes
+            .iter()
+            .find(|c| !classes.iter().any(|other| schema.classes.get(other).is_some_and(|i| i.parents.contains(c))))
+            .cloned();
+        let colour = class.as_deref().and_then(|c| schema.class_colour(c)).unwrap_or(DEFAULT_COLOUR).to_owned();
+        let id = subgraph.nodes.len();
+        subgraph.nodes.push(ExportNode {
+            iri: iri.to_owned(),
+            label: index.label(iri, lang),
+            class_label: class.as_deref().map(|c| schema.term_label(c, lang)),
+            class,
+            colour,
+        });
+        ids.insert(iri.to_owned(), id);
+        Ok(id)
+    };
+    for (s, p, o) in triples {
+        let source = node_of(s, &mut subgraph)?;
+        let target = node_of(o, &mut subgraph)?;
+        subgraph.edges.push(ExportEdge {
+            source,
+            target,
+            property: p.clone(),
+            label: schema.term_label(p, lang),
+            group: schema.group_of(p).map(str::to_owned),
+        });
+    }
+    Ok(subgraph)
+}
