@@ -94,7 +94,10 @@ pub enum Command {
     /// Export the entity graph for visualization tools or as RDF.
     Export(crate::export::ExportArgs),
     /// Generate a synthetic platform ecosystem for benchmarks.
-    // LATER Gen(crate::gen::GenArgs),
+    Gen(crate::gen::GenArgs),
+    /// Timings for the benchmark script (load, projection, path queries) as JSON.
+    #[command(subcommand, hide = true)]
+    Measure(crate::measure::MeasureCommand),
     /// Open the interactive shell (also what plain `stratagraph` does on a terminal).
     Repl(ReplArgs),
 }

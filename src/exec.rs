@@ -252,6 +252,8 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
         Command::Central(args) => crate::paths::cli::run_central(session, &settings, args),
         Command::Report(report) => crate::reports::execute(session, &settings, report),
         Command::Export(args) => crate::export::execute(session, &settings, args),
+        Command::Gen(args) => crate::gen::execute(&settings, args),
+        Command::Measure(command) => crate::measure::execute(session, command),
         Command::Repl(_) => Err(Error::input(
             "the REPL is already open",
             Some("type `help` for the commands".to_owned()),

@@ -33,6 +33,10 @@ pub mod render;
 pub mod output;
 /// Progress bars for long loads.
 pub mod progress;
+/// The synthetic data generator for benchmarks.
+pub mod gen;
+/// Timings for the benchmark script.
+pub mod measure;
 /// The one command grammar (clap).
 pub mod cli;
 /// The one executor both faces call.

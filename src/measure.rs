@@ -1,0 +1,182 @@
+//! `measure` (hidden): timings the benchmark script needs from inside one process — bulk
+//! load throughput, projection build cost, and per-pair path query times with the
+//! projection built once — printed as JSON. Benchmarks only; never used by tests for time.
+
+use crate::error::Error;
+use crate::exec::{to_json, Output, Session};
+use crate::paths::algo::{self, Walk};
+use crate::paths::{EdgeFilter, Projection};
+use crate::schema::Schema;
+use clap::{Args, Subcommand};
+use oxigraph::io::RdfFormat;
+use oxigraph::store::Store;
+use serde::Serialize;
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// What to measure.
+#[derive(Debug, Clone, Subcommand)]
+pub enum MeasureCommand {
+    /// Bulk-load an N-Triples file into a fresh store (in memory, or RocksDB with --store).
+    Load(LoadArgs),
+    /// Build the path projection of the graph, then time path queries for node pairs.
+    Paths(PathsArgs),
+}
+
+/// Arguments of `measure load`.
+#[derive(Debug, Clone, Args)]
+pub struct LoadArgs {
+    pub file: PathBuf,
+    /// A new RocksDB folder to load into; in memory when absent.
+    #[arg(long)]
+    pub into: Option<PathBuf>,
+    /// Parse only, without storing.
+    #[arg(long)]
+    pub parse_only: bool,
+}
+
+/// Arguments of `measure paths`.
+#[derive(Debug, Clone, Args)]
+pub struct PathsArgs {
+    /// An N-Triples file loaded in memory first (alternative to --store).
+    #[arg(long)]
+    pub nt: Option<PathBuf>,
+    /// A file of `FROM<TAB>TO` entity numbers or IRIs, one pair a line.
+    #[arg(long)]
+    pub pairs: PathBuf,
+    /// How many shortest paths for the k-shortest measurement.
+    #[arg(long, default_value_t = 5)]
+    pub k: usize,
+}
+
+#[derive(Serialize)]
+struct LoadReport {
+    triples: usize,
+    seconds: f64,
+    triples_per_second: f64,
+}
+
+#[derive(Serialize)]
+struct PathsReport {
+    nodes: usize,
+    edges: usize,
+    projection_seconds: f64,
+    edges_per_second: f64,
+    bytes_per_edge: f64,
+    pairs: usize,
+    reachable: usize,
+    shortest_median_ms: f64,
+    k_shortest_median_ms: f64,
+    reach_upstream_median_ms: f64,
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Runs `measure`.
+pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output, Error> {
+    match command {
+        MeasureCommand::Load(args) => {
+            let file = std::fs::File::open(&args.file)?;
+            let reader = std::io::BufReader::with_capacity(1 << 20, file);
+            let started = Instant::now();
+            let triples = if args.parse_only {
+                let mut count = 0usize;
+                for triple in oxigraph::io::RdfParser::from_format(RdfFormat::NTriples).for_reader(reader) {
+                    triple.map_err(|e| Error::input(e.to_string(), None))?;
+                    count += 1;
+                }
+                count
+            } else {
+                let store = match &args.into {
+                    Some(dir) => Store::open(dir)?,
+                    None => Store::new()?,
+                };
+                let mut loader = store.bulk_loader();
+                loader
+                    .load_from_reader(RdfFormat::NTriples, reader)
+                    .map_err(|e| Error::input(e.to_string(), None))?;
+                loader.commit()?;
+                store.len()?
+            };
+            let seconds = started.elapsed().as_secs_f64();
+            let report = LoadReport { triples, seconds, triples_per_second: triples as f64 / seconds };
+            Ok(Output { text: to_json(&report)?, ..Output::default() })
+        }
+        MeasureCommand::Paths(args) => {
+            if let Some(nt) = &args.nt {
+                let file = std::fs::File::open(nt)?;
+                let mut loader = session.graph.store().bulk_loader();
+                loader
+                    .load_from_reader(RdfFormat::NTriples, std::io::BufReader::new(file))
+                    .map_err(|e| Error::input(e.to_string(), None))?;
+                loader.commit()?;
+                session.graph.touch();
+            }
+            let schema = Schema::read(session.graph.store())?;
+            let started = Instant::now();
+            let projection = Projection::build(session.graph.store(), &schema)?;
+            let projection_seconds = started.elapsed().as_secs_f64();
+            let text = std::fs::read_to_string(&args.pairs)?;
+            let numbered = numbered_nodes(&projection);
+            let node = |name: &str| {
+                let name = name.trim();
+                projection.node(name).or_else(|| numbered.get(&name.parse::<usize>().ok()?).copied())
+            };
+            let pairs: Vec<(Option<_>, Option<_>)> = text
+                .lines()
+                .filter_map(|line| line.split_once('\t'))
+                .map(|(a, b)| (node(a), node(b)))
+                .collect();
+            let filter = EdgeFilter::default();
+            let walk = Walk::new(&filter, false);
+            let (mut shortest, mut k_shortest, mut reach) = (Vec::new(), Vec::new(), Vec::new());
+            let mut reachable = 0;
+            for (from, to) in &pairs {
+                let (Some(from), Some(to)) = (*from, *to) else { continue };
+                let t = Instant::now();
+                let found = algo::shortest_path(&projection, from, to, &walk);
+                shortest.push(t.elapsed().as_secs_f64() * 1000.0);
+                reachable += usize::from(found.is_some());
+                let t = Instant::now();
+                let _ = algo::k_shortest_paths(&projection, from, to, args.k, &walk);
+                k_shortest.push(t.elapsed().as_secs_f64() * 1000.0);
+                let t = Instant::now();
+                let _ = algo::reach(&projection, to, true, usize::MAX, &filter);
+                reach.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            let (nodes, edges) = projection.size();
+            let report = PathsReport {
+                nodes,
+                edges,
+                projection_seconds,
+                edges_per_second: edges as f64 / projection_seconds,
+                bytes_per_edge: projection.bytes_per_edge(),
+                pairs: shortest.len(),
+                reachable,
+                shortest_median_ms: median(shortest),
+                k_shortest_median_ms: median(k_shortest),
+                reach_upstream_median_ms: median(reach),
+            };
+            Ok(Output { text: to_json(&report)?, ..Output::default() })
+        }
+    }
+}
+
+/// Generated entities by number: `gen-KIND-N` is entity N of the edge list.
+fn numbered_nodes(projection: &Projection) -> std::collections::HashMap<usize, petgraph::graph::NodeIndex<u32>> {
+    projection
+        .graph
+        .node_indices()
+        .filter_map(|index| {
+            let id = crate::vocab::entity_id(projection.iri(index))?;
+            let number = id.strip_prefix("gen-")?.rsplit('-').next()?.parse().ok()?;
+            Some((number, index))
+        })
+        .collect()
+}
