@@ -68,6 +68,10 @@ struct PathsReport {
     shortest_median_ms: f64,
     k_shortest_median_ms: f64,
     reach_upstream_median_ms: f64,
+    /// Plain reachability through oxigraph: a property-path ASK over the same relations,
+    /// for the first 10 pairs, cancelled after 10 s each.
+    sparql_ask_median_ms: Option<f64>,
+    sparql_ask_timeouts: usize,
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -150,6 +154,32 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
                 let _ = algo::reach(&projection, to, true, usize::MAX, &filter);
                 reach.push(t.elapsed().as_secs_f64() * 1000.0);
             }
+            let alternatives: Vec<String> = projection
+                .properties
+                .iter()
+                .map(|p| format!("<{0}>|^<{0}>", p.iri))
+                .collect();
+            let mut ask = Vec::new();
+            let mut ask_timeouts = 0;
+            for (from, to) in pairs.iter().take(10) {
+                let (Some(from), Some(to)) = (*from, *to) else { continue };
+                let query = format!(
+                    "ASK {{ <{}> ({})* <{}> }}",
+                    projection.iri(from),
+                    alternatives.join("|"),
+                    projection.iri(to)
+                );
+                let options = crate::sparql::QueryOptions {
+                    timeout: Some(std::time::Duration::from_secs(10)),
+                    ..crate::sparql::QueryOptions::default()
+                };
+                let t = Instant::now();
+                match crate::sparql::run(&session.graph, &query, &options) {
+                    Ok(_) => ask.push(t.elapsed().as_secs_f64() * 1000.0),
+                    Err(Error::Timeout(_)) => ask_timeouts += 1,
+                    Err(other) => return Err(other),
+                }
+            }
             let (nodes, edges) = projection.size();
             let report = PathsReport {
                 nodes,
@@ -162,6 +192,8 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
                 shortest_median_ms: median(shortest),
                 k_shortest_median_ms: median(k_shortest),
                 reach_upstream_median_ms: median(reach),
+                sparql_ask_median_ms: (!ask.is_empty()).then(|| median(ask)),
+                sparql_ask_timeouts: ask_timeouts,
             };
             Ok(Output { text: to_json(&report)?, ..Output::default() })
         }

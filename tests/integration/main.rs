@@ -2,3 +2,4 @@
 //! or a feature, all through the `util::Test` builder.
 
 mod util;
+mod article;
