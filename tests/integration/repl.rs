@@ -1,0 +1,140 @@
+//! The REPL: scripted over standard input, and interactive through a pseudo-terminal
+//! (multi-line queries, Tab completion of a Chinese label, Ctrl-C cancelling a slow query,
+//! history surviving a restart).
+
+use crate::util::{binary, Test};
+use rexpect::session::{spawn_command, PtySession};
+use std::process::Command;
+
+#[test]
+fn scripted_session_runs_commands_and_multi_line_sparql() {
+    let script = "describe AIDC\nSELECT ?p WHERE {\n  entity:aidc sg:operates ?p\n}\nsearch 淘宝\n";
+    Test::new()
+        .args(["repl"])
+        .stdin(script)
+        .run()
+        .success()
+        .stdout_has("Alibaba International Digital Commerce Group")
+        .stdout_has("entity:aliexpress")
+        .stdout_has("淘天海外")
+        .stdout_lacks("stratagraph>");
+}
+
+#[test]
+fn scripted_session_keeps_going_after_an_error_and_exits_non_zero() {
+    let outcome = Test::new()
+        .args(["repl"])
+        .stdin("describe NoSuchThing\nsearch Choice\n")
+        .run()
+        .code(2)
+        .stderr_has("unknown entity `NoSuchThing`");
+    assert!(outcome.stdout.contains("Choice"), "{}", outcome.stdout);
+}
+
+#[test]
+fn scripted_prefixes_persist_for_the_session() {
+    Test::new()
+        .args(["repl"])
+        .stdin("PREFIX e: <https://w3id.org/stratagraph/id/>\nASK { e:aidc sg:operates e:aliexpress }\n")
+        .run()
+        .success()
+        .stdout_has("true");
+}
+
+#[test]
+fn scripted_settings_change_later_commands() {
+    Test::new()
+        .args(["repl"])
+        .stdin("lang zh\npath 'Jiang Fan' 1688overseas\nformat csv\nSELECT ?x WHERE { VALUES ?x { 1 } }\n")
+        .run()
+        .success()
+        .stdout_has("蒋凡 —")
+        .stdout_has("x\r\n1\r\n");
+}
+
+#[test]
+fn cli_and_repl_give_the_same_output_for_the_same_words() {
+    let cli = Test::new().args(["neighbors", "Choice", "--via", "supply"]).run().success();
+    let repl = Test::new().args(["repl"]).stdin("neighbors Choice --via supply\n").run().success();
+    assert_eq!(cli.stdout, repl.stdout);
+}
+
+#[test]
+fn scripted_help_lists_session_commands_and_command_help_works() {
+    Test::new()
+        .args(["repl"])
+        .stdin("help\nhelp path\n")
+        .run()
+        .success()
+        .stdout_has("timing")
+        .stdout_has("--via");
+}
+
+/// rexpect reads the terminal byte by byte, one char per byte: expect UTF-8 text that way.
+fn raw(text: &str) -> String {
+    text.bytes().map(char::from).collect()
+}
+
+fn interactive(home: &std::path::Path, extra: &[&str]) -> PtySession {
+    let mut command = Command::new(binary());
+    command.arg("repl").args(extra).env("XDG_DATA_HOME", home).env("NO_COLOR", "1").env("TERM", "xterm");
+    let mut session = spawn_command(command, Some(30_000)).expect("spawn the REPL in a pty");
+    session.exp_string("Type `help`").expect("banner");
+    session.exp_string("stratagraph> ").expect("prompt");
+    session
+}
+
+#[test]
+fn interactive_multi_line_query_and_chinese_completion() {
+    let home = tempfile::tempdir().unwrap();
+    let mut repl = interactive(home.path(), &[]);
+    repl.send_line("SELECT ?p WHERE {").unwrap();
+    repl.send_line("entity:aidc sg:operates ?p }").unwrap();
+    repl.exp_string("entity:aliexpress").expect("multi-line query answered");
+    repl.exp_string("stratagraph> ").unwrap();
+    repl.send("describe 速卖\t").unwrap();
+    repl.flush().unwrap();
+    repl.exp_string(&raw("速卖通")).expect("completion offers 速卖通");
+    repl.send_line("").unwrap();
+    repl.exp_string(&raw("AliExpress · 速卖通")).expect("completed name resolved");
+    repl.send_control('d').unwrap();
+    repl.exp_eof().unwrap();
+}
+
+#[test]
+fn interactive_ctrl_c_cancels_a_slow_query_and_the_session_goes_on() {
+    let home = tempfile::tempdir().unwrap();
+    let mut repl = interactive(home.path(), &[]);
+    repl.send_line("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    repl.send_control('c').unwrap();
+    repl.exp_string("cancelled").expect("the query is cancelled");
+    repl.exp_string("stratagraph> ").unwrap();
+    repl.send_line("search Temu").unwrap();
+    repl.exp_string("entity:temu").expect("the session goes on");
+    repl.send_line("quit").unwrap();
+    repl.exp_eof().unwrap();
+}
+
+#[test]
+fn interactive_history_survives_a_restart() {
+    let home = tempfile::tempdir().unwrap();
+    let mut first = interactive(home.path(), &[]);
+    first.send_line("search Lazada").unwrap();
+    first.exp_string("entity:lazada").unwrap();
+    first.exp_string("stratagraph> ").unwrap();
+    first.send_line("quit").unwrap();
+    first.exp_eof().unwrap();
+    let mut second = interactive(home.path(), &[]);
+    second.send_line("history").unwrap();
+    second.exp_string("search Lazada").expect("history from the first session");
+    second.exp_string("stratagraph> ").unwrap();
+    second.send_line("quit").unwrap();
+    second.exp_eof().unwrap();
+    let mut without = interactive(home.path(), &["--no-history"]);
+    without.send_line("history").unwrap();
+    let seen = without.exp_string("1  history").expect("only this session's command is listed");
+    assert!(!seen.contains("Lazada"), "--no-history must not load history: {seen}");
+    without.send_line("quit").unwrap();
+    without.exp_eof().unwrap();
+}
