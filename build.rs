@@ -7,11 +7,9 @@ use std::path::Path;
 fn main() {
     let root = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let mut code = String::new();
-    for (constant, folder, extension) in [
-        ("ONTOLOGY", "ontology", "ttl"),
-        ("DATA", "data", "toml"),
-        ("QUERIES", "queries", "rq"),
-    ] {
+    for (constant, folder, extension) in
+        [("ONTOLOGY", "ontology", "ttl"), ("DATA", "data", "toml"), ("QUERIES", "queries", "rq")]
+    {
         let dir = Path::new(&root).join(folder);
         println!("cargo:rerun-if-changed={}", dir.display());
         let mut files: Vec<_> = std::fs::read_dir(&dir)

@@ -22,7 +22,11 @@ pub struct CheckReport {
 
 /// Checks `files` against `graph`. `source_texts` maps a source id to a text overriding the
 /// file's own `text` path.
-pub fn check(graph: &Graph, files: &[FactFile], source_texts: &BTreeMap<String, PathBuf>) -> Result<CheckReport, Error> {
+pub fn check(
+    graph: &Graph,
+    files: &[FactFile],
+    source_texts: &BTreeMap<String, PathBuf>,
+) -> Result<CheckReport, Error> {
     let mut problems: Vec<Problem> = Vec::new();
     let lowered = match graph.check_facts(files, None) {
         Ok(lowered) => Some(lowered),

@@ -78,6 +78,8 @@ pub enum Command {
     Load(LoadArgs),
     /// Write the whole store out as RDF.
     Dump(DumpArgs),
+    /// Check a store's integrity (oxigraph's validation) and count what it holds.
+    Validate,
     /// Find how two entities are connected.
     Path(crate::paths::cli::PathArgs),
     /// List the neighbourhood of an entity, grouped by relation.

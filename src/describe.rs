@@ -80,7 +80,13 @@ pub struct Description {
 }
 
 /// Gathers the description of `iri`.
-pub fn describe(store: &Store, schema: &Schema, index: &EntityIndex, iri: &str, lang: Lang) -> Result<Description, Error> {
+pub fn describe(
+    store: &Store,
+    schema: &Schema,
+    index: &EntityIndex,
+    iri: &str,
+    lang: Lang,
+) -> Result<Description, Error> {
     let node = NamedNodeRef::new_unchecked(iri);
     let names = index.names(iri).cloned().unwrap_or_default();
     let mut classes = Vec::new();
@@ -101,13 +107,17 @@ pub fn describe(store: &Store, schema: &Schema, index: &EntityIndex, iri: &str, 
         if [RDFS_LABEL, SKOS_PREF_LABEL, SKOS_ALT_LABEL].contains(&quad.predicate.as_ref()) {
             continue;
         }
-        if quad.predicate == SCHEMA_DESCRIPTION {
+        let evidence = evidence_for(store, index, lang, node, quad.predicate.as_ref(), quad.object.as_ref())?;
+        // A description without a source is the entity's own summary; a quoted one is a fact.
+        if quad.predicate == SCHEMA_DESCRIPTION && evidence.is_empty() {
             if let Term::Literal(l) = &quad.object {
-                description = Some(l.value().to_owned());
+                let english = l.language().is_some_and(|t| t.starts_with("en"));
+                if description.is_none() || english {
+                    description = Some(l.value().to_owned());
+                }
             }
             continue;
         }
-        let evidence = evidence_for(store, index, lang, node, quad.predicate.as_ref(), quad.object.as_ref())?;
         match &quad.object {
             Term::NamedNode(other) if !schema.is_bookkeeping(property) => relations.push(RelationFact {
                 property: property.to_owned(),
@@ -253,10 +263,7 @@ pub fn evidence_for(
             .next()
             .is_some();
         let same_object = same_predicate
-            && store
-                .quads_for_pattern(Some(claim.into()), Some(RDF_OBJECT), Some(object), None)
-                .next()
-                .is_some();
+            && store.quads_for_pattern(Some(claim.into()), Some(RDF_OBJECT), Some(object), None).next().is_some();
         if same_object {
             out.push(claim_evidence(store, index, lang, claim)?);
         }
@@ -266,15 +273,17 @@ pub fn evidence_for(
 }
 
 /// The evidence recorded on one claim or observation node.
-pub fn claim_evidence(store: &Store, index: &EntityIndex, lang: Lang, node: NamedNodeRef<'_>) -> Result<Evidence, Error> {
+pub fn claim_evidence(
+    store: &Store,
+    index: &EntityIndex,
+    lang: Lang,
+    node: NamedNodeRef<'_>,
+) -> Result<Evidence, Error> {
     let source = literal_of(store, node, PROV_WAS_DERIVED_FROM)?;
     let (source_title, source_date) = match &source {
         Some(source) => {
             let source_node = NamedNodeRef::new_unchecked(source);
-            (
-                literal_of(store, source_node, SCHEMA_NAME)?,
-                literal_of(store, source_node, SCHEMA_DATE_PUBLISHED)?,
-            )
+            (literal_of(store, source_node, SCHEMA_NAME)?, literal_of(store, source_node, SCHEMA_DATE_PUBLISHED)?)
         }
         None => (None, None),
     };
@@ -293,7 +302,12 @@ pub fn claim_evidence(store: &Store, index: &EntityIndex, lang: Lang, node: Name
     })
 }
 
-fn figures_of(store: &Store, index: &EntityIndex, lang: Lang, node: NamedNodeRef<'_>) -> Result<Vec<FigureFact>, Error> {
+fn figures_of(
+    store: &Store,
+    index: &EntityIndex,
+    lang: Lang,
+    node: NamedNodeRef<'_>,
+) -> Result<Vec<FigureFact>, Error> {
     let mut figures = Vec::new();
     for quad in store.quads_for_pattern(None, Some(sg::OBSERVATION_OF), Some(node.into()), None) {
         let quad = quad?;
@@ -329,4 +343,3 @@ fn figures_of(store: &Store, index: &EntityIndex, lang: Lang, node: NamedNodeRef
     });
     Ok(figures)
 }
-

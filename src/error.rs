@@ -48,10 +48,7 @@ pub enum Error {
 }
 
 fn problems_summary(problems: &[Problem]) -> String {
-    let errors = problems
-        .iter()
-        .filter(|p| p.severity == crate::facts::Severity::Error)
-        .count();
+    let errors = problems.iter().filter(|p| p.severity == crate::facts::Severity::Error).count();
     match problems.first() {
         Some(first) if errors <= 1 => first.to_string(),
         _ => format!("{errors} problems in fact files"),
@@ -61,18 +58,12 @@ fn problems_summary(problems: &[Problem]) -> String {
 impl Error {
     /// An input error with a hint.
     pub fn input(message: impl Into<String>, hint: impl Into<Option<String>>) -> Error {
-        Error::Input {
-            message: message.into(),
-            hint: hint.into(),
-        }
+        Error::Input { message: message.into(), hint: hint.into() }
     }
 
     /// A store or file error with a hint.
     pub fn store(message: impl Into<String>, hint: impl Into<Option<String>>) -> Error {
-        Error::Store {
-            message: message.into(),
-            hint: hint.into(),
-        }
+        Error::Store { message: message.into(), hint: hint.into() }
     }
 
     /// The process exit code for this error.

@@ -51,10 +51,7 @@ pub fn timeout_duration(seconds: f64) -> Result<Duration, Error> {
     if seconds.is_finite() && seconds > 0.0 && seconds < 1e9 {
         Ok(Duration::from_secs_f64(seconds))
     } else {
-        Err(Error::input(
-            format!("--timeout must be a positive number of seconds, not {seconds}"),
-            None,
-        ))
+        Err(Error::input(format!("--timeout must be a positive number of seconds, not {seconds}"), None))
     }
 }
 
@@ -185,6 +182,12 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
             }))
         }
         Command::Search(search) => {
+            if search.text.trim().is_empty() {
+                return Err(Error::input("empty search text", Some("give a name in English or Chinese".to_owned())));
+            }
+            if search.limit == 0 {
+                return Err(Error::input("--limit must be at least 1", None));
+            }
             let index = session.index()?;
             let hits = index.search(&search.text, search.limit);
             let mut output = Output::text(match search.format {
@@ -221,7 +224,20 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
             let format = dump.format.rdf_format();
             let store = session.graph.store();
             let write = |writer: &mut dyn std::io::Write| -> std::io::Result<()> {
-                if format.supports_datasets() {
+                if matches!(dump.format, render::GraphFormat::Turtle | render::GraphFormat::Trig) {
+                    // The syntaxes with prefixes get the predeclared ones, for readable dumps.
+                    let mut serializer = oxigraph::io::RdfSerializer::from_format(format);
+                    for (prefix, iri) in crate::vocab::PREFIXES {
+                        serializer = serializer.with_prefix(*prefix, *iri).map_err(std::io::Error::other)?;
+                    }
+                    let mut out = serializer.for_writer(writer);
+                    let graph = (!format.supports_datasets()).then_some(oxigraph::model::GraphNameRef::DefaultGraph);
+                    for quad in store.quads_for_pattern(None, None, None, graph) {
+                        out.serialize_quad(&quad.map_err(std::io::Error::other)?)?;
+                    }
+                    out.finish()?;
+                    Ok(())
+                } else if format.supports_datasets() {
                     store.dump_to_writer(format, writer).map(|_| ()).map_err(std::io::Error::other)
                 } else {
                     store
@@ -233,10 +249,7 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
             match &dump.output {
                 Some(path) => {
                     crate::output::write_atomic_with(path, write)?;
-                    Ok(Output {
-                        notes: vec![format!("wrote {}", path.display())],
-                        ..Output::default()
-                    })
+                    Ok(Output { notes: vec![format!("wrote {}", path.display())], ..Output::default() })
                 }
                 None => {
                     let mut bytes = Vec::new();
@@ -254,19 +267,21 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
         Command::Export(args) => crate::export::execute(session, &settings, args),
         Command::Gen(args) => crate::gen::execute(&settings, args),
         Command::Measure(command) => crate::measure::execute(session, command),
-        Command::Repl(_) => Err(Error::input(
-            "the REPL is already open",
-            Some("type `help` for the commands".to_owned()),
-        )),
+        Command::Validate => {
+            session.graph.store().validate()?;
+            let quads = session.graph.store().len()?;
+            Ok(Output::text(format!("store is valid: {quads} quads\n")))
+        }
+        Command::Repl(_) => {
+            Err(Error::input("the REPL is already open", Some("type `help` for the commands".to_owned())))
+        }
     }
 }
 
 fn run_query(session: &mut Session, settings: &Settings, query: crate::cli::QueryArgs) -> Result<Output, Error> {
     let text = match (&query.query, &query.file) {
         (Some(text), _) => text.clone(),
-        (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
-            Error::input(format!("cannot read {}: {e}", path.display()), None)
-        })?,
+        (None, Some(path)) => read_text(path)?,
         (None, None) => {
             let mut text = String::new();
             std::io::stdin().read_to_string(&mut text)?;
@@ -274,7 +289,10 @@ fn run_query(session: &mut Session, settings: &Settings, query: crate::cli::Quer
         }
     };
     if text.trim().is_empty() {
-        return Err(Error::input("empty query", Some("pass the query as an argument, with -f FILE or on stdin".to_owned())));
+        return Err(Error::input(
+            "empty query",
+            Some("pass the query as an argument, with -f FILE or on stdin".to_owned()),
+        ));
     }
     let mut options = session.query_options(settings);
     options.allow_update = query.update;
@@ -297,9 +315,8 @@ fn run_query(session: &mut Session, settings: &Settings, query: crate::cli::Quer
 fn run_check(session: &mut Session, args: crate::cli::CheckArgs) -> Result<Output, Error> {
     let mut overrides = BTreeMap::new();
     for pair in &args.source_text {
-        let (id, path) = pair.split_once('=').ok_or_else(|| {
-            Error::input(format!("--source-text `{pair}` is not ID=PATH"), None)
-        })?;
+        let (id, path) =
+            pair.split_once('=').ok_or_else(|| Error::input(format!("--source-text `{pair}` is not ID=PATH"), None))?;
         overrides.insert(id.to_owned(), PathBuf::from(path));
     }
     let files = if args.files.is_empty() {
@@ -319,24 +336,29 @@ fn run_check(session: &mut Session, args: crate::cli::CheckArgs) -> Result<Outpu
         }
         files
     };
-    // Checking the built-in files against the built-in graph would see their ids twice.
-    let graph = if args.files.is_empty() || session.graph.location().is_none() {
-        Graph::builtin(true)?
-    } else {
-        return check_against(&session.graph, &files, &overrides, args.format);
-    };
-    check_against(&graph, &files, &overrides, args.format)
+    // The built-in files are checked against the ontology alone (against the built-in graph
+    // they would meet their own ids); other files against the graph they would join.
+    if args.files.is_empty() {
+        return check_against(&Graph::builtin(true)?, &files, &overrides, args.format);
+    }
+    check_against(&session.graph, &files, &overrides, args.format)
 }
 
-fn check_against(graph: &Graph, files: &[FactFile], overrides: &BTreeMap<String, PathBuf>, format: TextFormat) -> Result<Output, Error> {
+fn check_against(
+    graph: &Graph,
+    files: &[FactFile],
+    overrides: &BTreeMap<String, PathBuf>,
+    format: TextFormat,
+) -> Result<Output, Error> {
     let report = check(graph, files, overrides)?;
     let summary = format!(
-        "checked {} file{}: {} entities, {} facts, {} quotes verified, {} not verified, {} error{}",
+        "checked {} file{}: {} entities, {} facts, {} quote{} verified, {} not verified, {} error{}",
         report.files,
         if report.files == 1 { "" } else { "s" },
         report.entities,
         report.facts,
         report.quotes_verified,
+        if report.quotes_verified == 1 { "" } else { "s" },
         report.quotes_unverified,
         report.errors,
         if report.errors == 1 { "" } else { "s" },
@@ -361,16 +383,9 @@ fn check_against(graph: &Graph, files: &[FactFile], overrides: &BTreeMap<String,
 }
 
 fn read_text(path: &Path) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::store(format!("cannot read {}: {e}", path.display()), Some("check the path".to_owned()))
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        Error::input(
-            format!("{}: invalid UTF-8 at byte {offset}", path.display()),
-            Some("save the file as UTF-8".to_owned()),
-        )
-    })
+    let bytes = std::fs::read(path)
+        .map_err(|e| Error::store(format!("cannot read {}: {e}", path.display()), Some("check the path".to_owned())))?;
+    crate::facts::decode(&path.display().to_string(), bytes)
 }
 
 /// Turns paths into load inputs, choosing each file's kind by extension or `--format`.
@@ -386,11 +401,17 @@ pub fn load_inputs(paths: &[PathBuf], format: Option<&str>) -> Result<Vec<LoadIn
                 return Ok(LoadInput { name, base_dir, contents: LoadContents::Facts(read_text(path)?) });
             }
             if !path.exists() {
-                return Err(Error::store(format!("cannot read {name}: no such file"), Some("check the path".to_owned())));
+                return Err(Error::store(
+                    format!("cannot read {name}: no such file"),
+                    Some("check the path".to_owned()),
+                ));
             }
             let rdf = rdf_format(path, format).ok_or_else(|| {
                 Error::input(
-                    format!("cannot tell the format of {name}"),
+                    match format {
+                        Some(format) => format!("unknown format `{format}`"),
+                        None => format!("cannot tell the format of {name}"),
+                    },
                     Some("use .toml .ttl .nt .nq .trig .rdf .jsonld, or pass --format".to_owned()),
                 )
             })?;

@@ -65,7 +65,10 @@ const KINDS: &[(&str, &str, usize)] = &[
     ("market", "Market", 20),
 ];
 
-const ZH_SYLLABLES: &[&str] = &["华", "通", "达", "云", "海", "星", "宝", "锦", "源", "捷", "盛", "联", "创", "鑫", "优", "品", "汇", "康", "远", "航"];
+const ZH_SYLLABLES: &[&str] = &[
+    "华", "通", "达", "云", "海", "星", "宝", "锦", "源", "捷", "盛", "联", "创", "鑫", "优", "品", "汇", "康", "远",
+    "航",
+];
 
 /// One generated relation: subject index, property (prefixed), object index.
 type Edge = (usize, &'static str, usize);
@@ -97,7 +100,8 @@ pub fn generate(entities: usize, seed: u64) -> Ecosystem {
         by_kind[3].push(kinds.len());
         kinds.push(("merchant", "Merchant"));
     }
-    let [groups, platforms, programs, merchants, factories, people, markets] = [0, 1, 2, 3, 4, 5, 6].map(|k| by_kind[k].clone());
+    let [groups, platforms, programs, merchants, factories, people, markets] =
+        [0, 1, 2, 3, 4, 5, 6].map(|k| by_kind[k].clone());
     let mut edges: Vec<Edge> = Vec::new();
     let pick = |rng: &mut Rng, list: &[usize]| list[rng.below(list.len())];
     // Ownership: a tree of groups, platforms under groups.
@@ -122,7 +126,8 @@ pub fn generate(entities: usize, seed: u64) -> Ecosystem {
     for (i, &factory) in factories.iter().enumerate() {
         let tier = i % tiers;
         if tier + 1 < tiers {
-            let next_tier: Vec<usize> = factories.iter().enumerate().filter(|(j, _)| j % tiers == tier + 1).map(|(_, f)| *f).collect();
+            let next_tier: Vec<usize> =
+                factories.iter().enumerate().filter(|(j, _)| j % tiers == tier + 1).map(|(_, f)| *f).collect();
             if !next_tier.is_empty() {
                 edges.push((factory, "sg:supplies", pick(&mut rng, &next_tier)));
             }
@@ -221,7 +226,13 @@ pub fn write_ecosystem(eco: &Ecosystem, format: GenFormat, out: &mut dyn Write) 
             writeln!(out, "# Synthetic ecosystem made by `stratagraph gen`; every quote is synthetic.\n")?;
             writeln!(out, "[[source]]\nid = \"gen-source\"\ntitle = \"Synthetic ecosystem\"\ndate = \"2025-01-01\"\n")?;
             for (i, (kind, class)) in eco.kinds.iter().enumerate() {
-                writeln!(out, "[[entity]]\nid = \"{}\"\nclass = \"{class}\"\nen = \"{}\"\nzh = \"{}\"\n", id(i), english_label(kind, i), chinese_label(kind, i))?;
+                writeln!(
+                    out,
+                    "[[entity]]\nid = \"{}\"\nclass = \"{class}\"\nen = \"{}\"\nzh = \"{}\"\n",
+                    id(i),
+                    english_label(kind, i),
+                    chinese_label(kind, i)
+                )?;
             }
             for (n, (s, p, o)) in eco.edges.iter().enumerate() {
                 writeln!(out, "[[relation]]\nsubject = \"{}\"\nproperty = \"{p}\"\nobject = \"{}\"\nquote = \"synthetic fact {n}\"\n", id(*s), id(*o))?;

@@ -98,13 +98,14 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
                 count
             } else {
                 let store = match &args.into {
+                    #[cfg(feature = "rocksdb")]
                     Some(dir) => Store::open(dir)?,
+                    #[cfg(not(feature = "rocksdb"))]
+                    Some(_) => return Err(Error::store("this build has no on-disk stores", None)),
                     None => Store::new()?,
                 };
                 let mut loader = store.bulk_loader();
-                loader
-                    .load_from_reader(RdfFormat::NTriples, reader)
-                    .map_err(|e| Error::input(e.to_string(), None))?;
+                loader.load_from_reader(RdfFormat::NTriples, reader).map_err(|e| Error::input(e.to_string(), None))?;
                 loader.commit()?;
                 store.len()?
             };
@@ -132,11 +133,8 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
                 let name = name.trim();
                 projection.node(name).or_else(|| numbered.get(&name.parse::<usize>().ok()?).copied())
             };
-            let pairs: Vec<(Option<_>, Option<_>)> = text
-                .lines()
-                .filter_map(|line| line.split_once('\t'))
-                .map(|(a, b)| (node(a), node(b)))
-                .collect();
+            let pairs: Vec<(Option<_>, Option<_>)> =
+                text.lines().filter_map(|line| line.split_once('\t')).map(|(a, b)| (node(a), node(b))).collect();
             let filter = EdgeFilter::default();
             let walk = Walk::new(&filter, false);
             let (mut shortest, mut k_shortest, mut reach) = (Vec::new(), Vec::new(), Vec::new());
@@ -154,11 +152,8 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
                 let _ = algo::reach(&projection, to, true, usize::MAX, &filter);
                 reach.push(t.elapsed().as_secs_f64() * 1000.0);
             }
-            let alternatives: Vec<String> = projection
-                .properties
-                .iter()
-                .map(|p| format!("<{0}>|^<{0}>", p.iri))
-                .collect();
+            let alternatives: Vec<String> =
+                projection.properties.iter().map(|p| format!("<{0}>|^<{0}>", p.iri)).collect();
             let mut ask = Vec::new();
             let mut ask_timeouts = 0;
             for (from, to) in pairs.iter().take(10) {

@@ -11,10 +11,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Error> {
 }
 
 /// Streams into `path` through `fill`; the file appears only when `fill` succeeds.
-pub fn write_atomic_with(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), Error> {
+pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -28,11 +25,7 @@ pub fn write_atomic_with(
     if path.is_dir() {
         return Err(Error::store(format!("cannot write {}: it is a folder", path.display()), None));
     }
-    let mut temp = tempfile::Builder::new()
-        .prefix(".stratagraph-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(fail)?;
+    let mut temp = tempfile::Builder::new().prefix(".stratagraph-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
     {
         let mut buffered = std::io::BufWriter::new(temp.as_file_mut());
         fill(&mut buffered).map_err(fail)?;

@@ -126,7 +126,10 @@ pub fn parse_report(origin: &str, name: &str, text: &str) -> Result<Report, Erro
             "param" => {
                 let mut words = value.split_whitespace();
                 let Some(param_name) = words.next() else {
-                    return Err(Error::input(format!("{origin}:{line_number}:1: `# param:` needs a name"), Some("write `# param: NAME [DEFAULT]`".to_owned())));
+                    return Err(Error::input(
+                        format!("{origin}:{line_number}:1: `# param:` needs a name"),
+                        Some("write `# param: NAME [DEFAULT]`".to_owned()),
+                    ));
                 };
                 let param_name = param_name.trim_start_matches(['?', '$']).to_owned();
                 let default = words.next().map(str::to_owned);
@@ -146,10 +149,7 @@ pub fn parse_report(origin: &str, name: &str, text: &str) -> Result<Report, Erro
         .iter()
         .fold(parsed, |p, (prefix, iri)| p.with_prefix(*prefix, *iri).expect("valid prefixes"));
     let query = parsed.parse_query(text).map_err(|e| match sparql::syntax_error(text, &e) {
-        Error::Syntax { message, excerpt } => Error::Syntax {
-            message: format!("{origin}: {message}"),
-            excerpt,
-        },
+        Error::Syntax { message, excerpt } => Error::Syntax { message: format!("{origin}: {message}"), excerpt },
         other => other,
     })?;
     let variables = query_variables(&query.to_string());
@@ -201,9 +201,8 @@ pub fn catalog(dirs: &[PathBuf]) -> Result<Vec<Report>, Error> {
         reports.push(parse_report(&format!("builtin:{path}"), name, text)?);
     }
     for dir in dirs {
-        let entries = std::fs::read_dir(dir).map_err(|e| {
-            Error::store(format!("cannot read the reports folder {}: {e}", dir.display()), None)
-        })?;
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| Error::store(format!("cannot read the reports folder {}: {e}", dir.display()), None))?;
         let mut paths: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -228,7 +227,9 @@ fn find(reports: Vec<Report>, name: &str) -> Result<Report, Error> {
         Error::input(
             format!("no report named `{name}`"),
             Some(match close.first() {
-                Some((score, best)) if *score > 0.7 => format!("did you mean `{best}`? `stratagraph report list` lists them"),
+                Some((score, best)) if *score > 0.7 => {
+                    format!("did you mean `{best}`? `stratagraph report list` lists them")
+                }
                 _ => "`stratagraph report list` lists them".to_owned(),
             }),
         )
@@ -244,10 +245,8 @@ pub fn execute(session: &mut Session, settings: &Settings, command: ReportComman
                 crate::render::TextFormat::Json => to_json(&reports)?,
                 crate::render::TextFormat::Text => {
                     let header = ["name", "title", "parameters"].map(str::to_owned);
-                    let rows: Vec<Vec<String>> = reports
-                        .iter()
-                        .map(|r| vec![r.name.clone(), r.title.clone(), params_text(&r.params)])
-                        .collect();
+                    let rows: Vec<Vec<String>> =
+                        reports.iter().map(|r| vec![r.name.clone(), r.title.clone(), params_text(&r.params)]).collect();
                     crate::render::table::text_table(&header, &rows) + "\n"
                 }
             };
@@ -281,7 +280,10 @@ pub fn execute(session: &mut Session, settings: &Settings, command: ReportComman
             match &args.out {
                 Some(path) => {
                     crate::output::write_atomic(path, brief.as_bytes())?;
-                    Ok(Output { notes: vec![format!("wrote {} reports to {}", reports.len(), path.display())], ..Output::default() })
+                    Ok(Output {
+                        notes: vec![format!("wrote {} reports to {}", reports.len(), path.display())],
+                        ..Output::default()
+                    })
                 }
                 None => Ok(Output { text: brief, ..Output::default() }),
             }
@@ -305,12 +307,16 @@ fn params_text(params: &[Param]) -> String {
 }
 
 /// Runs one report with `NAME=VALUE` parameters.
-pub fn run_report(session: &mut Session, settings: &Settings, report: &Report, given: &[String]) -> Result<Answer, Error> {
+pub fn run_report(
+    session: &mut Session,
+    settings: &Settings,
+    report: &Report,
+    given: &[String],
+) -> Result<Answer, Error> {
     let mut values: Vec<(String, String)> = Vec::new();
     for pair in given {
-        let (name, value) = pair.split_once('=').ok_or_else(|| {
-            Error::input(format!("--param `{pair}` is not NAME=VALUE"), None)
-        })?;
+        let (name, value) =
+            pair.split_once('=').ok_or_else(|| Error::input(format!("--param `{pair}` is not NAME=VALUE"), None))?;
         let name = name.trim().trim_start_matches(['?', '$']);
         if !report.params.iter().any(|p| p.name == name) {
             return Err(Error::input(
@@ -408,7 +414,11 @@ fn brief(session: &mut Session, settings: &Settings, reports: &[Report]) -> Resu
                 }
             }
             other => {
-                out.push_str(&crate::render::results::render_answer(other, TableFormat::Markdown, crate::render::GraphFormat::Turtle)?);
+                out.push_str(&crate::render::results::render_answer(
+                    other,
+                    TableFormat::Markdown,
+                    crate::render::GraphFormat::Turtle,
+                )?);
                 out.push('\n');
             }
         }
@@ -446,7 +456,9 @@ fn sources_cited(session: &Session, iris: &BTreeSet<String>) -> Result<Vec<Strin
     for source in sources {
         let node = NamedNodeRef::new_unchecked(&source);
         let get = |p| -> Option<String> {
-            store.quads_for_pattern(Some(node.into()), Some(p), None, None).next().and_then(|q| q.ok()).map(|q| match q.object {
+            store.quads_for_pattern(Some(node.into()), Some(p), None, None).next().and_then(|q| q.ok()).map(|q| match q
+                .object
+            {
                 Term::Literal(l) => l.value().to_owned(),
                 Term::NamedNode(n) => n.into_string(),
                 other => other.to_string(),
@@ -471,7 +483,9 @@ mod tests {
 
     fn check(text: &str, expected: Result<(&str, usize), &str>) {
         match (parse_report("r.rq", "r", text), expected) {
-            (Ok(report), Ok((title, params))) => assert_eq!((report.title.as_str(), report.params.len()), (title, params)),
+            (Ok(report), Ok((title, params))) => {
+                assert_eq!((report.title.as_str(), report.params.len()), (title, params))
+            }
             (Err(error), Err(fragment)) => assert!(error.to_string().contains(fragment), "{error}"),
             (got, want) => panic!("got {got:?}, want {want:?}"),
         }

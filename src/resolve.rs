@@ -83,10 +83,9 @@ impl EntityIndex {
                 if is_vocabulary_iri(iri) {
                     continue;
                 }
-                let names = by_iri.entry(iri.to_owned()).or_insert_with(|| EntityNames {
-                    iri: iri.to_owned(),
-                    ..EntityNames::default()
-                });
+                let names = by_iri
+                    .entry(iri.to_owned())
+                    .or_insert_with(|| EntityNames { iri: iri.to_owned(), ..EntityNames::default() });
                 let value = label.value().to_owned();
                 let is_zh = label.language().map_or_else(|| has_cjk(&value), |l| l.starts_with("zh"));
                 if predicate == SKOS_ALT_LABEL {
@@ -113,17 +112,12 @@ impl EntityIndex {
 
     /// The names of one entity.
     pub fn names(&self, iri: &str) -> Option<&EntityNames> {
-        self.entities
-            .binary_search_by(|e| e.iri.as_str().cmp(iri))
-            .ok()
-            .map(|i| &self.entities[i])
+        self.entities.binary_search_by(|e| e.iri.as_str().cmp(iri)).ok().map(|i| &self.entities[i])
     }
 
     /// The label of an IRI in `lang`, or its short form when it has none.
     pub fn label(&self, iri: &str, lang: Lang) -> String {
-        self.names(iri)
-            .map(|n| n.label(lang))
-            .unwrap_or_else(|| crate::schema::short_name(iri))
+        self.names(iri).map(|n| n.label(lang)).unwrap_or_else(|| crate::schema::short_name(iri))
     }
 
     /// Entities whose names match `text`: exact first, then prefix, substring and fuzzy.
@@ -202,11 +196,7 @@ impl EntityIndex {
         if crate::facts::is_valid_id(text) && self.names(&vocab::entity_iri(text)).is_some() {
             return Ok(vocab::entity_iri(text));
         }
-        let exact: Vec<Hit> = self
-            .search(text, usize::MAX)
-            .into_iter()
-            .filter(|h| h.how == "exact")
-            .collect();
+        let exact: Vec<Hit> = self.search(text, usize::MAX).into_iter().filter(|h| h.how == "exact").collect();
         match exact.as_slice() {
             [one] => Ok(one.iri.clone()),
             [] => Err(self.unknown(text)),
@@ -243,23 +233,15 @@ fn normalize(text: &str) -> String {
 
 /// True for IRIs of the vocabularies the ontology describes (not entities).
 fn is_vocabulary_iri(iri: &str) -> bool {
-    vocab::PREFIXES
-        .iter()
-        .filter(|(prefix, _)| *prefix != "entity")
-        .any(|(_, ns)| iri.starts_with(ns))
+    vocab::PREFIXES.iter().filter(|(prefix, _)| *prefix != "entity").any(|(_, ns)| iri.starts_with(ns))
         || iri == vocab::SG.trim_end_matches('#')
 }
 
 fn is_schema_term(store: &Store, iri: &str) -> bool {
     let node = NamedNodeRef::new_unchecked(iri);
-    [OWL_CLASS, RDFS_CLASS, OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY, RDF_PROPERTY]
-        .iter()
-        .any(|class| {
-            store
-                .quads_for_pattern(Some(node.into()), Some(RDF_TYPE), Some((*class).into()), None)
-                .next()
-                .is_some()
-        })
+    [OWL_CLASS, RDFS_CLASS, OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY, RDF_PROPERTY].iter().any(|class| {
+        store.quads_for_pattern(Some(node.into()), Some(RDF_TYPE), Some((*class).into()), None).next().is_some()
+    })
 }
 
 /// True when the IRI appears as a subject or object in the store.

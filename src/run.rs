@@ -29,16 +29,21 @@ pub fn main() -> i32 {
 }
 
 fn run(cli: Cli) -> i32 {
+    // Lets the tests prove that an unexpected panic becomes one line and exit code 5.
+    if std::env::var_os("STRATAGRAPH_TEST_PANIC").is_some() {
+        panic!("panic requested by STRATAGRAPH_TEST_PANIC");
+    }
     let settings = match Settings::default().with(&cli.settings) {
         Ok(settings) => settings,
         Err(error) => return report(&error),
     };
     let command = cli.command.unwrap_or(Command::Repl(ReplArgs::default()));
-    let writes = matches!(&command, Command::Load(_) | Command::Repl(_))
-        || matches!(&command, Command::Query(q) if q.update);
+    let writes =
+        matches!(&command, Command::Load(_) | Command::Repl(_)) || matches!(&command, Command::Query(q) if q.update);
     let options = StoreOptions {
         path: cli.store.store.clone(),
-        read_only: cli.store.read_only || (!writes && cli.store.store.as_ref().is_some_and(|p| p.join("CURRENT").exists())),
+        read_only: cli.store.read_only
+            || (!writes && cli.store.store.as_ref().is_some_and(|p| p.join("CURRENT").exists())),
         bare: cli.store.bare,
     };
     let graph = match Graph::open(&options) {

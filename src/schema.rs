@@ -113,29 +113,16 @@ impl Schema {
         for iri in subjects_of_type(store, sg::RELATION_GROUP)? {
             let node = NamedNodeRef::new_unchecked(&iri);
             let labels = labels_of(store, node)?;
-            let key = first_literal(store, node, sg::GROUP_KEY)?
-                .or_else(|| labels.en.clone())
-                .unwrap_or_else(|| iri.clone());
+            let key =
+                first_literal(store, node, sg::GROUP_KEY)?.or_else(|| labels.en.clone()).unwrap_or_else(|| iri.clone());
             let aliases = literals(store, node, SKOS_ALT_LABEL)?;
-            schema.groups.insert(
-                key,
-                GroupInfo {
-                    iri: iri.clone(),
-                    labels,
-                    aliases,
-                },
-            );
+            schema.groups.insert(key, GroupInfo { iri: iri.clone(), labels, aliases });
         }
-        let group_by_iri: BTreeMap<String, String> = schema
-            .groups
-            .iter()
-            .map(|(key, info)| (info.iri.clone(), key.clone()))
-            .collect();
+        let group_by_iri: BTreeMap<String, String> =
+            schema.groups.iter().map(|(key, info)| (info.iri.clone(), key.clone())).collect();
         for quad in store.quads_for_pattern(None, Some(sg::IN_GROUP), None, None) {
             let quad = quad?;
-            if let (NamedOrBlankNodeRef::NamedNode(p), Term::NamedNode(g)) =
-                (quad.subject.as_ref(), &quad.object)
-            {
+            if let (NamedOrBlankNodeRef::NamedNode(p), Term::NamedNode(g)) = (quad.subject.as_ref(), &quad.object) {
                 let info = schema.properties.entry(p.as_str().to_owned()).or_default();
                 info.group = group_by_iri.get(g.as_str()).cloned();
             }
@@ -211,15 +198,8 @@ impl Schema {
 
     /// The label of a class or property in `lang`, or its compact name.
     pub fn term_label(&self, iri: &str, lang: Lang) -> String {
-        let labels = self
-            .properties
-            .get(iri)
-            .map(|p| &p.labels)
-            .or_else(|| self.classes.get(iri).map(|c| &c.labels));
-        labels
-            .and_then(|l| l.get(lang))
-            .map(str::to_owned)
-            .unwrap_or_else(|| short_name(iri))
+        let labels = self.properties.get(iri).map(|p| &p.labels).or_else(|| self.classes.get(iri).map(|c| &c.labels));
+        labels.and_then(|l| l.get(lang)).map(str::to_owned).unwrap_or_else(|| short_name(iri))
     }
 
     /// The colour of a class, inherited from its nearest coloured parent.
@@ -255,18 +235,10 @@ impl Schema {
 
 /// The compact form of an IRI: `prefix:local` or the part after the last `#` or `/`.
 pub fn short_name(iri: &str) -> String {
-    vocab::compact(iri).unwrap_or_else(|| {
-        iri.rsplit(['#', '/'])
-            .find(|s| !s.is_empty())
-            .unwrap_or(iri)
-            .to_owned()
-    })
+    vocab::compact(iri).unwrap_or_else(|| iri.rsplit(['#', '/']).find(|s| !s.is_empty()).unwrap_or(iri).to_owned())
 }
 
-fn resolve_term<'a>(
-    name: &str,
-    known: impl Iterator<Item = &'a String> + Clone,
-) -> Result<String, Vec<String>> {
+fn resolve_term<'a>(name: &str, known: impl Iterator<Item = &'a String> + Clone) -> Result<String, Vec<String>> {
     let name = name.trim();
     let candidates: Vec<String> = if let Some(iri) = name.strip_prefix('<').and_then(|n| n.strip_suffix('>')) {
         vec![iri.to_owned()]
@@ -305,11 +277,7 @@ fn subjects_of_type(store: &Store, class: NamedNodeRef<'_>) -> Result<Vec<String
     Ok(out)
 }
 
-fn objects(
-    store: &Store,
-    subject: NamedNodeRef<'_>,
-    predicate: NamedNodeRef<'_>,
-) -> Result<Vec<String>, StorageError> {
+fn objects(store: &Store, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Result<Vec<String>, StorageError> {
     let mut out = Vec::new();
     for quad in store.quads_for_pattern(Some(subject.into()), Some(predicate), None, None) {
         if let Term::NamedNode(n) = quad?.object {

@@ -31,10 +31,7 @@ pub struct QueryOptions {
 #[derive(Debug, Clone)]
 pub enum Answer {
     /// SELECT: variables and rows (unbound cells are `None`).
-    Solutions {
-        variables: Vec<Variable>,
-        rows: Vec<Vec<Option<Term>>>,
-    },
+    Solutions { variables: Vec<Variable>, rows: Vec<Vec<Option<Term>>> },
     /// ASK.
     Boolean(bool),
     /// CONSTRUCT or DESCRIBE.
@@ -43,24 +40,34 @@ pub enum Answer {
     Updated { quads_before: usize, quads_after: usize },
 }
 
+/// The deepest bracket nesting a query may have; deeper ones are refused before parsing,
+/// so a hostile query cannot exhaust the parser's stack.
+pub const MAX_NESTING: usize = 200;
+
 /// Parses and runs `text` on `graph`.
 pub fn run(graph: &Graph, text: &str, options: &QueryOptions) -> Result<Answer, Error> {
+    let depth = crate::limits::nesting_depth(text);
+    if depth > MAX_NESTING {
+        return Err(Error::input(
+            format!("the query nests brackets {depth} deep, more than the {MAX_NESTING} allowed"),
+            Some("flatten the query".to_owned()),
+        ));
+    }
     match parser(options).parse_query(text) {
         Ok(query) => run_query(graph, query, options),
         Err(query_error) => match parser(options).parse_update(text) {
             Ok(update) => run_update(graph, update, options),
             Err(update_error) => {
-                let looks_like_update = first_keyword(text)
-                    .is_some_and(|k| UPDATE_KEYWORDS.contains(&k.to_ascii_uppercase().as_str()));
+                let looks_like_update =
+                    first_keyword(text).is_some_and(|k| UPDATE_KEYWORDS.contains(&k.to_ascii_uppercase().as_str()));
                 Err(syntax_error(text, if looks_like_update { &update_error } else { &query_error }))
             }
         },
     }
 }
 
-const UPDATE_KEYWORDS: &[&str] = &[
-    "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH",
-];
+const UPDATE_KEYWORDS: &[&str] =
+    &["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"];
 
 /// The first keyword after the prologue (PREFIX and BASE declarations and comments).
 pub fn first_keyword(text: &str) -> Option<&str> {
@@ -84,9 +91,11 @@ pub fn first_keyword(text: &str) -> Option<&str> {
 
 fn parser(options: &QueryOptions) -> SparqlParser {
     let mut parser = SparqlParser::new();
-    for (prefix, iri) in vocab::PREFIXES.iter().map(|(p, i)| (*p, *i)).chain(
-        options.prefixes.iter().map(|(p, i)| (p.as_str(), i.as_str())),
-    ) {
+    for (prefix, iri) in vocab::PREFIXES
+        .iter()
+        .map(|(p, i)| (*p, *i))
+        .chain(options.prefixes.iter().map(|(p, i)| (p.as_str(), i.as_str())))
+    {
         parser = parser.with_prefix(prefix, iri).expect("prefix IRIs are valid");
     }
     parser
@@ -144,6 +153,9 @@ fn run_query(graph: &Graph, query: spargebra::Query, options: &QueryOptions) -> 
             let variables = solutions.variables().to_vec();
             let mut rows = Vec::new();
             for solution in solutions {
+                if token.is_cancelled() {
+                    return Err(evaluation_error(QueryEvaluationError::Cancelled, options));
+                }
                 let solution = solution.map_err(|e| evaluation_error(e, options))?;
                 rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
             }
@@ -153,6 +165,9 @@ fn run_query(graph: &Graph, query: spargebra::Query, options: &QueryOptions) -> 
         QueryResults::Graph(triples) => {
             let mut out = Vec::new();
             for triple in triples {
+                if token.is_cancelled() {
+                    return Err(evaluation_error(QueryEvaluationError::Cancelled, options));
+                }
                 out.push(triple.map_err(|e| evaluation_error(e, options))?);
             }
             Ok(Answer::Graph(out))
@@ -177,10 +192,8 @@ fn bind_values(query: &mut spargebra::Query, substitutions: &[(Variable, Term)])
             _ => return Err(Error::input(format!("?{} cannot be bound to a blank node", variable.as_str()), None)),
         }));
     }
-    let values = GraphPattern::Values {
-        variables: substitutions.iter().map(|(v, _)| v.clone()).collect(),
-        bindings: vec![row],
-    };
+    let values =
+        GraphPattern::Values { variables: substitutions.iter().map(|(v, _)| v.clone()).collect(), bindings: vec![row] };
     let pattern = match query {
         spargebra::Query::Select { pattern, .. }
         | spargebra::Query::Construct { pattern, .. }
@@ -216,9 +229,7 @@ fn run_update(graph: &Graph, update: spargebra::Update, options: &QueryOptions) 
         ));
     }
     graph.ensure_writable()?;
-    if !options.allow_service
-        && update.operations.iter().any(|op| matches!(op, GraphUpdateOperation::Load { .. }))
-    {
+    if !options.allow_service && update.operations.iter().any(|op| matches!(op, GraphUpdateOperation::Load { .. })) {
         return Err(Error::input(
             "LOAD fetches a document over the network, which is off",
             Some("use `stratagraph load FILE` for local files, or add --allow-service".to_owned()),
@@ -227,18 +238,14 @@ fn run_update(graph: &Graph, update: spargebra::Update, options: &QueryOptions) 
     let token = options.cancel.clone().unwrap_or_default();
     let _deadline = Deadline::start(options.timeout, &token);
     let quads_before = graph.store().len()?;
-    evaluator(options, &token)
-        .for_update(update)
-        .on_store(graph.store())
-        .execute()
-        .map_err(|e| {
-            let text = e.to_string();
-            if text.to_lowercase().contains("cancel") {
-                Error::Timeout("the update was cancelled; nothing was changed".to_owned())
-            } else {
-                Error::input(format!("update failed: {}", text.lines().next().unwrap_or_default()), None)
-            }
-        })?;
+    evaluator(options, &token).for_update(update).on_store(graph.store()).execute().map_err(|e| {
+        let text = e.to_string();
+        if text.to_lowercase().contains("cancel") {
+            Error::Timeout("the update was cancelled; nothing was changed".to_owned())
+        } else {
+            Error::input(format!("update failed: {}", text.lines().next().unwrap_or_default()), None)
+        }
+    })?;
     graph.touch();
     Ok(Answer::Updated { quads_before, quads_after: graph.store().len()? })
 }
@@ -246,10 +253,9 @@ fn run_update(graph: &Graph, update: spargebra::Update, options: &QueryOptions) 
 fn evaluation_error(error: QueryEvaluationError, options: &QueryOptions) -> Error {
     match error {
         QueryEvaluationError::Cancelled => match options.timeout {
-            Some(timeout) => Error::Timeout(format!(
-                "the query was cancelled after the {}s timeout",
-                timeout.as_secs_f64()
-            )),
+            Some(timeout) => {
+                Error::Timeout(format!("the query was cancelled after the {}s timeout", timeout.as_secs_f64()))
+            }
             None => Error::Timeout("the query was cancelled".to_owned()),
         },
         QueryEvaluationError::UnsupportedService(name) if !options.allow_service => Error::input(
@@ -269,7 +275,17 @@ pub fn syntax_error(text: &str, error: &SparqlSyntaxError) -> Error {
     let message = error.to_string();
     let position = parse_position(&message);
     let excerpt = position.and_then(|(line, column)| {
-        let source_line = text.lines().nth(line.checked_sub(1)?)?;
+        let lines: Vec<&str> = text.lines().collect();
+        let wanted = line.checked_sub(1)?;
+        // An error at the very end of input may sit on an empty last line: show the last
+        // line with text and put the caret after it.
+        let (line, source_line, column) = match lines.get(wanted) {
+            Some(found) if !found.trim().is_empty() => (line, *found, column),
+            _ => {
+                let (index, last) = lines.iter().enumerate().rev().find(|(_, l)| !l.trim().is_empty())?;
+                (index + 1, *last, last.chars().count() + 1)
+            }
+        };
         let caret_offset: usize = source_line
             .chars()
             .take(column.saturating_sub(1))
@@ -277,10 +293,22 @@ pub fn syntax_error(text: &str, error: &SparqlSyntaxError) -> Error {
             .sum();
         Some(format!("{line:>4} | {source_line}\n     | {}^", " ".repeat(caret_offset)))
     });
-    let detail = message
-        .split_once(": ")
-        .map_or(message.as_str(), |(_, rest)| rest)
-        .to_owned();
+    let mut detail = message.split_once(": ").map_or(message.as_str(), |(_, rest)| rest).replace('\n', " ");
+    if detail.contains("Prefix not found") {
+        let word = position.and_then(|(line, column)| {
+            let source_line = text.lines().nth(line.checked_sub(1)?)?;
+            let before: String = source_line.chars().take(column.saturating_sub(1)).collect();
+            let word = before.rsplit(|c: char| c.is_whitespace() || "{}().;,".contains(c)).next()?.to_owned();
+            word.split_once(':').map(|(prefix, _)| prefix.to_owned())
+        });
+        detail = match word {
+            Some(prefix) => format!("unknown prefix `{prefix}:`; declare it with PREFIX {prefix}: <...>"),
+            None => "unknown prefix; declare it with PREFIX".to_owned(),
+        };
+    } else if detail.chars().count() > 160 {
+        // peg lists every character class it would accept; the start says enough.
+        detail = format!("{}…", detail.chars().take(120).collect::<String>());
+    }
     let message = match position {
         Some((line, column)) => format!("sparql syntax error at {line}:{column}: {detail}"),
         None => format!("sparql syntax error: {detail}"),

@@ -86,24 +86,45 @@ impl Graph {
                 Some("give --store a folder; it is created when missing".to_owned()),
             ));
         }
-        if options.read_only {
-            if !exists {
-                return Err(Error::store(
-                    format!("no store at {}", path.display()),
-                    Some("create it first, e.g. with `stratagraph load FILE --store DIR`".to_owned()),
-                ));
-            }
-            let store = Store::open_read_only(path).map_err(|e| store_open_error(path, e))?;
-            return Ok(Graph::wrap(store, Some(path.clone()), true));
+        let holds_other_files = !exists && std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_some());
+        if holds_other_files {
+            return Err(Error::store(
+                format!("{} is not a store: it holds other files", path.display()),
+                Some("give --store a new or empty folder, or an existing store".to_owned()),
+            ));
         }
-        let store = Store::open(path).map_err(|e| store_open_error(path, e))?;
-        let graph = Graph::wrap(store, Some(path.clone()), false);
-        if !exists || graph.store.is_empty()? {
-            graph.seed(options.bare)?;
-        }
-        Ok(graph)
+        open_on_disk(path, options, exists)
     }
+}
 
+#[cfg(not(feature = "rocksdb"))]
+fn open_on_disk(path: &Path, _options: &StoreOptions, _exists: bool) -> Result<Graph, Error> {
+    Err(Error::store(
+        format!("cannot open {}: this build of stratagraph has no on-disk stores", path.display()),
+        Some("rebuild with the default `rocksdb` feature".to_owned()),
+    ))
+}
+
+#[cfg(feature = "rocksdb")]
+fn open_on_disk(path: &Path, options: &StoreOptions, exists: bool) -> Result<Graph, Error> {
+    if options.read_only {
+        if !exists {
+            return Err(Error::store(
+                format!("no store at {}", path.display()),
+                Some("create it first, e.g. with `stratagraph load FILE --store DIR`".to_owned()),
+            ));
+        }
+        return Ok(Graph::wrap(open_read_only(path)?, Some(path.to_path_buf()), true));
+    }
+    let store = Store::open(path).map_err(|e| store_open_error(path, e))?;
+    let graph = Graph::wrap(store, Some(path.to_path_buf()), false);
+    if !exists || graph.store.is_empty()? {
+        graph.seed(options.bare)?;
+    }
+    Ok(graph)
+}
+
+impl Graph {
     /// The in-memory graph with the built-in ontology and (unless `bare`) data.
     pub fn builtin(bare: bool) -> Result<Graph, Error> {
         let graph = Graph::wrap(Store::new()?, None, false);
@@ -112,12 +133,7 @@ impl Graph {
     }
 
     fn wrap(store: Store, location: Option<PathBuf>, read_only: bool) -> Graph {
-        Graph {
-            store,
-            location,
-            read_only,
-            version: AtomicU64::new(0),
-        }
+        Graph { store, location, read_only, version: AtomicU64::new(0) }
     }
 
     fn seed(&self, bare: bool) -> Result<(), Error> {
@@ -132,8 +148,8 @@ impl Graph {
             ontology.extend(quads.iter().cloned())?;
             let schema = Schema::read(&ontology)?;
             let files = builtin_fact_files()?;
-            let lowered = lower(&files, &LowerContext { schema: &schema, known_entity: &|_| false })
-                .map_err(Error::Facts)?;
+            let lowered =
+                lower(&files, &LowerContext { schema: &schema, known_entity: &|_| false }).map_err(Error::Facts)?;
             quads.extend(lowered.quads);
         }
         self.store.extend(quads)?;
@@ -223,9 +239,9 @@ impl Graph {
             let staging = Store::new()?;
             for input in inputs {
                 match &input.contents {
-                    LoadContents::RdfText(text, format) => {
-                        staging.load_from_slice(RdfParser::from_format(*format), text.as_bytes()).map_err(|e| loader_error(&input.name, e))?
-                    }
+                    LoadContents::RdfText(text, format) => staging
+                        .load_from_slice(RdfParser::from_format(*format), text.as_bytes())
+                        .map_err(|e| loader_error(&input.name, e))?,
                     LoadContents::RdfFile(path, format) => {
                         let file = open_input(path)?;
                         staging
@@ -251,7 +267,10 @@ impl Graph {
                 LoadContents::RdfFile(path, format) => {
                     let file = open_input(path)?;
                     loader
-                        .load_from_reader(RdfParser::from_format(*format), std::io::BufReader::with_capacity(1 << 20, file))
+                        .load_from_reader(
+                            RdfParser::from_format(*format),
+                            std::io::BufReader::with_capacity(1 << 20, file),
+                        )
                         .map_err(|e| loader_error(&input.name, e))?;
                 }
                 LoadContents::RdfText(text, format) => loader
@@ -288,8 +307,7 @@ pub fn builtin_fact_files() -> Result<Vec<FactFile>, Error> {
     builtin::DATA
         .iter()
         .map(|(name, text)| {
-            FactFile::parse(format!("builtin:{name}"), Some(data_dir.clone()), *text)
-                .map_err(|p| Error::Facts(vec![p]))
+            FactFile::parse(format!("builtin:{name}"), Some(data_dir.clone()), *text).map_err(|p| Error::Facts(vec![p]))
         })
         .collect()
 }
@@ -306,9 +324,7 @@ pub fn rdf_format(path: &Path, explicit: Option<&str>) -> Option<RdfFormat> {
         "nq" | "nquads" | "n-quads" => Some(RdfFormat::NQuads),
         "trig" => Some(RdfFormat::TriG),
         "rdf" | "xml" | "owl" | "rdfxml" | "rdf-xml" => Some(RdfFormat::RdfXml),
-        "jsonld" | "json-ld" | "json" => Some(RdfFormat::JsonLd {
-            profile: oxigraph::io::JsonLdProfileSet::empty(),
-        }),
+        "jsonld" | "json-ld" | "json" => Some(RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() }),
         "n3" => Some(RdfFormat::N3),
         _ => None,
     }
@@ -341,13 +357,34 @@ fn loader_error(name: &str, error: LoaderError) -> Error {
     }
 }
 
+/// Opens a store for reading only. A writer in another process may be flushing or
+/// compacting while the reader lists the store's files, so a file named in the manifest can
+/// vanish before it is opened: that race is retried for up to two seconds before it counts
+/// as an error.
+#[cfg(feature = "rocksdb")]
+fn open_read_only(path: &Path) -> Result<Store, Error> {
+    let mut attempt = 0;
+    loop {
+        match Store::open_read_only(path) {
+            Ok(store) => return Ok(store),
+            Err(error) => {
+                let text = error.to_string();
+                let raced = text.contains("No such file") || text.contains("Corruption");
+                attempt += 1;
+                if !raced || attempt >= 40 {
+                    return Err(store_open_error(path, error));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
+    }
+}
+
+#[cfg(feature = "rocksdb")]
 fn store_open_error(path: &Path, error: oxigraph::store::StorageError) -> Error {
     let converted = Error::from(error);
     match converted {
-        Error::Store { message, hint } => Error::Store {
-            message: format!("{} ({})", message, path.display()),
-            hint,
-        },
+        Error::Store { message, hint } => Error::Store { message: format!("{} ({})", message, path.display()), hint },
         other => other,
     }
 }

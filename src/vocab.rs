@@ -36,46 +36,30 @@ pub mod std_terms {
     use super::n;
     use oxigraph::model::NamedNodeRef;
     pub const RDF_TYPE: NamedNodeRef<'static> = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#type");
-    pub const RDF_SUBJECT: NamedNodeRef<'static> =
-        n("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject");
-    pub const RDF_PREDICATE: NamedNodeRef<'static> =
-        n("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate");
-    pub const RDF_OBJECT: NamedNodeRef<'static> =
-        n("http://www.w3.org/1999/02/22-rdf-syntax-ns#object");
-    pub const RDF_PROPERTY: NamedNodeRef<'static> =
-        n("http://www.w3.org/1999/02/22-rdf-syntax-ns#Property");
+    pub const RDF_SUBJECT: NamedNodeRef<'static> = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#subject");
+    pub const RDF_PREDICATE: NamedNodeRef<'static> = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate");
+    pub const RDF_OBJECT: NamedNodeRef<'static> = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#object");
+    pub const RDF_PROPERTY: NamedNodeRef<'static> = n("http://www.w3.org/1999/02/22-rdf-syntax-ns#Property");
     pub const RDFS_LABEL: NamedNodeRef<'static> = n("http://www.w3.org/2000/01/rdf-schema#label");
-    pub const RDFS_COMMENT: NamedNodeRef<'static> =
-        n("http://www.w3.org/2000/01/rdf-schema#comment");
+    pub const RDFS_COMMENT: NamedNodeRef<'static> = n("http://www.w3.org/2000/01/rdf-schema#comment");
     pub const RDFS_CLASS: NamedNodeRef<'static> = n("http://www.w3.org/2000/01/rdf-schema#Class");
-    pub const RDFS_SUB_CLASS_OF: NamedNodeRef<'static> =
-        n("http://www.w3.org/2000/01/rdf-schema#subClassOf");
-    pub const RDFS_SUB_PROPERTY_OF: NamedNodeRef<'static> =
-        n("http://www.w3.org/2000/01/rdf-schema#subPropertyOf");
+    pub const RDFS_SUB_CLASS_OF: NamedNodeRef<'static> = n("http://www.w3.org/2000/01/rdf-schema#subClassOf");
+    pub const RDFS_SUB_PROPERTY_OF: NamedNodeRef<'static> = n("http://www.w3.org/2000/01/rdf-schema#subPropertyOf");
     pub const OWL_CLASS: NamedNodeRef<'static> = n("http://www.w3.org/2002/07/owl#Class");
-    pub const OWL_OBJECT_PROPERTY: NamedNodeRef<'static> =
-        n("http://www.w3.org/2002/07/owl#ObjectProperty");
-    pub const OWL_DATATYPE_PROPERTY: NamedNodeRef<'static> =
-        n("http://www.w3.org/2002/07/owl#DatatypeProperty");
-    pub const OWL_ANNOTATION_PROPERTY: NamedNodeRef<'static> =
-        n("http://www.w3.org/2002/07/owl#AnnotationProperty");
-    pub const OWL_SYMMETRIC_PROPERTY: NamedNodeRef<'static> =
-        n("http://www.w3.org/2002/07/owl#SymmetricProperty");
-    pub const SKOS_PREF_LABEL: NamedNodeRef<'static> =
-        n("http://www.w3.org/2004/02/skos/core#prefLabel");
-    pub const SKOS_ALT_LABEL: NamedNodeRef<'static> =
-        n("http://www.w3.org/2004/02/skos/core#altLabel");
-    pub const PROV_WAS_DERIVED_FROM: NamedNodeRef<'static> =
-        n("http://www.w3.org/ns/prov#wasDerivedFrom");
-    pub const PROV_WAS_ATTRIBUTED_TO: NamedNodeRef<'static> =
-        n("http://www.w3.org/ns/prov#wasAttributedTo");
+    pub const OWL_OBJECT_PROPERTY: NamedNodeRef<'static> = n("http://www.w3.org/2002/07/owl#ObjectProperty");
+    pub const OWL_DATATYPE_PROPERTY: NamedNodeRef<'static> = n("http://www.w3.org/2002/07/owl#DatatypeProperty");
+    pub const OWL_ANNOTATION_PROPERTY: NamedNodeRef<'static> = n("http://www.w3.org/2002/07/owl#AnnotationProperty");
+    pub const OWL_SYMMETRIC_PROPERTY: NamedNodeRef<'static> = n("http://www.w3.org/2002/07/owl#SymmetricProperty");
+    pub const SKOS_PREF_LABEL: NamedNodeRef<'static> = n("http://www.w3.org/2004/02/skos/core#prefLabel");
+    pub const SKOS_ALT_LABEL: NamedNodeRef<'static> = n("http://www.w3.org/2004/02/skos/core#altLabel");
+    pub const PROV_WAS_DERIVED_FROM: NamedNodeRef<'static> = n("http://www.w3.org/ns/prov#wasDerivedFrom");
+    pub const PROV_WAS_ATTRIBUTED_TO: NamedNodeRef<'static> = n("http://www.w3.org/ns/prov#wasAttributedTo");
     pub const SCHEMA_NAME: NamedNodeRef<'static> = n("https://schema.org/name");
     pub const SCHEMA_DESCRIPTION: NamedNodeRef<'static> = n("https://schema.org/description");
     pub const SCHEMA_URL: NamedNodeRef<'static> = n("https://schema.org/url");
     pub const SCHEMA_AUTHOR: NamedNodeRef<'static> = n("https://schema.org/author");
     pub const SCHEMA_PUBLISHER: NamedNodeRef<'static> = n("https://schema.org/publisher");
-    pub const SCHEMA_DATE_PUBLISHED: NamedNodeRef<'static> =
-        n("https://schema.org/datePublished");
+    pub const SCHEMA_DATE_PUBLISHED: NamedNodeRef<'static> = n("https://schema.org/datePublished");
     pub const SCHEMA_IN_LANGUAGE: NamedNodeRef<'static> = n("https://schema.org/inLanguage");
     pub const SCHEMA_START_DATE: NamedNodeRef<'static> = n("https://schema.org/startDate");
     pub const SCHEMA_END_DATE: NamedNodeRef<'static> = n("https://schema.org/endDate");
@@ -85,8 +69,7 @@ pub mod std_terms {
     pub const XSD_DOUBLE: NamedNodeRef<'static> = n("http://www.w3.org/2001/XMLSchema#double");
     pub const XSD_DATE: NamedNodeRef<'static> = n("http://www.w3.org/2001/XMLSchema#date");
     pub const XSD_G_YEAR: NamedNodeRef<'static> = n("http://www.w3.org/2001/XMLSchema#gYear");
-    pub const XSD_G_YEAR_MONTH: NamedNodeRef<'static> =
-        n("http://www.w3.org/2001/XMLSchema#gYearMonth");
+    pub const XSD_G_YEAR_MONTH: NamedNodeRef<'static> = n("http://www.w3.org/2001/XMLSchema#gYearMonth");
 }
 
 /// The project's own ontology terms that the code itself reads or writes.
@@ -94,38 +77,28 @@ pub mod sg {
     use super::n;
     use oxigraph::model::NamedNodeRef;
     pub const CLAIM: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#Claim");
-    pub const METRIC_OBSERVATION: NamedNodeRef<'static> =
-        n("https://w3id.org/stratagraph/ontology#MetricObservation");
-    pub const SOURCE_DOCUMENT: NamedNodeRef<'static> =
-        n("https://w3id.org/stratagraph/ontology#SourceDocument");
-    pub const RELATION_GROUP: NamedNodeRef<'static> =
-        n("https://w3id.org/stratagraph/ontology#RelationGroup");
+    pub const METRIC_OBSERVATION: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#MetricObservation");
+    pub const SOURCE_DOCUMENT: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#SourceDocument");
+    pub const RELATION_GROUP: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#RelationGroup");
     pub const BOOKKEEPING_PROPERTY: NamedNodeRef<'static> =
         n("https://w3id.org/stratagraph/ontology#BookkeepingProperty");
     pub const METRIC: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#Metric");
     pub const IN_GROUP: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#inGroup");
-    pub const GROUP_KEY: NamedNodeRef<'static> =
-        n("https://w3id.org/stratagraph/ontology#groupKey");
-    pub const HIERARCHY: NamedNodeRef<'static> =
-        n("https://w3id.org/stratagraph/ontology#hierarchy");
+    pub const GROUP_KEY: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#groupKey");
+    pub const HIERARCHY: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#hierarchy");
     pub const COLOUR: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#colour");
     pub const QUOTE: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#quote");
     pub const NOTE: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#note");
-    pub const OBSERVATION_OF: NamedNodeRef<'static> =
-        n("https://w3id.org/stratagraph/ontology#observationOf");
-    pub const METRIC_PROP: NamedNodeRef<'static> =
-        n("https://w3id.org/stratagraph/ontology#metric");
+    pub const OBSERVATION_OF: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#observationOf");
+    pub const METRIC_PROP: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#metric");
     pub const VALUE: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#value");
     pub const UNIT: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#unit");
     pub const DATE: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#date");
     pub const PERIOD: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#period");
-    pub const PERIOD_START: NamedNodeRef<'static> =
-        n("https://w3id.org/stratagraph/ontology#periodStart");
-    pub const PERIOD_END: NamedNodeRef<'static> =
-        n("https://w3id.org/stratagraph/ontology#periodEnd");
+    pub const PERIOD_START: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#periodStart");
+    pub const PERIOD_END: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#periodEnd");
     pub const CONTEXT: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#context");
-    pub const QUALIFIER: NamedNodeRef<'static> =
-        n("https://w3id.org/stratagraph/ontology#qualifier");
+    pub const QUALIFIER: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#qualifier");
 }
 
 /// Expands `prefix:local` with the predeclared prefixes.
@@ -134,10 +107,7 @@ pub fn expand_prefixed(name: &str) -> Option<String> {
     if local.starts_with("//") {
         return None;
     }
-    PREFIXES
-        .iter()
-        .find(|(p, _)| *p == prefix)
-        .map(|(_, ns)| format!("{ns}{local}"))
+    PREFIXES.iter().find(|(p, _)| *p == prefix).map(|(_, ns)| format!("{ns}{local}"))
 }
 
 /// Shortens an IRI to `prefix:local` when a predeclared prefix matches and the rest is a
@@ -146,9 +116,7 @@ pub fn compact(iri: &str) -> Option<String> {
     PREFIXES.iter().find_map(|(prefix, ns)| {
         let local = iri.strip_prefix(ns)?;
         let plain = !local.is_empty()
-            && local
-                .chars()
-                .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
+            && local.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.')
             && !local.ends_with('.');
         plain.then(|| format!("{prefix}:{local}"))
     })

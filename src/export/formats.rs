@@ -12,8 +12,15 @@ fn dot_string(text: &str) -> String {
 pub(super) fn dot(graph: &Subgraph) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph stratagraph {{");
-    let _ = writeln!(out, "  graph [label={}, labelloc=t, rankdir=LR, fontname=\"Noto Sans CJK SC,sans-serif\"];", dot_string(&graph.title));
-    let _ = writeln!(out, "  node [shape=box, style=\"rounded,filled\", fontname=\"Noto Sans CJK SC,sans-serif\", fontsize=11];");
+    let _ = writeln!(
+        out,
+        "  graph [label={}, labelloc=t, rankdir=LR, fontname=\"Noto Sans CJK SC,sans-serif\"];",
+        dot_string(&graph.title)
+    );
+    let _ = writeln!(
+        out,
+        "  node [shape=box, style=\"rounded,filled\", fontname=\"Noto Sans CJK SC,sans-serif\", fontsize=11];"
+    );
     let _ = writeln!(out, "  edge [fontname=\"Noto Sans CJK SC,sans-serif\", fontsize=9, color=\"#555555\"];");
     for (i, node) in graph.nodes.iter().enumerate() {
         let _ = writeln!(
@@ -76,7 +83,8 @@ pub(super) fn graphml(graph: &Subgraph) -> String {
     for (i, node) in graph.nodes.iter().enumerate() {
         let _ = writeln!(out, "    <node id=\"n{i}\">");
         let _ = writeln!(out, "      <data key=\"label\">{}</data>", xml_escape(&node.label));
-        let _ = writeln!(out, "      <data key=\"class\">{}</data>", xml_escape(node.class_label.as_deref().unwrap_or("")));
+        let _ =
+            writeln!(out, "      <data key=\"class\">{}</data>", xml_escape(node.class_label.as_deref().unwrap_or("")));
         let _ = writeln!(out, "      <data key=\"iri\">{}</data>", xml_escape(&node.iri));
         let _ = writeln!(out, "      <data key=\"colour\">{}</data>", xml_escape(&node.colour));
         let _ = writeln!(out, "    </node>");

@@ -107,7 +107,10 @@ pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> 
             .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display()), None))?;
         let answer = crate::sparql::run(&session.graph, &text, &session.query_options(settings))?;
         let crate::sparql::Answer::Graph(graph) = answer else {
-            return Err(Error::input(format!("{} is not a CONSTRUCT query", path.display()), Some("--construct takes a CONSTRUCT or DESCRIBE query".to_owned())));
+            return Err(Error::input(
+                format!("{} is not a CONSTRUCT query", path.display()),
+                Some("--construct takes a CONSTRUCT or DESCRIBE query".to_owned()),
+            ));
         };
         if matches!(args.format, ExportFormat::Turtle | ExportFormat::Ntriples | ExportFormat::Jsonld) {
             return write(args.output.as_ref(), rdf_text(&graph, args.format)?);
@@ -115,7 +118,9 @@ pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> 
         graph
             .iter()
             .filter_map(|t| match (&t.subject, &t.object) {
-                (oxigraph::model::NamedOrBlankNode::NamedNode(s), Term::NamedNode(o)) if !schema.is_bookkeeping(t.predicate.as_str()) && t.predicate != RDF_TYPE => {
+                (oxigraph::model::NamedOrBlankNode::NamedNode(s), Term::NamedNode(o))
+                    if !schema.is_bookkeeping(t.predicate.as_str()) && t.predicate != RDF_TYPE =>
+                {
                     Some((s.as_str().to_owned(), t.predicate.as_str().to_owned(), o.as_str().to_owned()))
                 }
                 _ => None,
@@ -132,11 +137,20 @@ pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> 
             let from = session.resolve(&ends[0])?;
             let to = session.resolve(&ends[1])?;
             let (Some(from_node), Some(to_node)) = (projection.node(&from), projection.node(&to)) else {
-                return Err(Error::NoResult(format!("no path from {} to {}", index.label(&from, lang), index.label(&to, lang))));
+                return Err(Error::NoResult(format!(
+                    "no path from {} to {}",
+                    index.label(&from, lang),
+                    index.label(&to, lang)
+                )));
             };
-            let paths = algo::k_shortest_paths(&projection, from_node, to_node, args.k.max(1), &Walk::new(&filter, false));
+            let paths =
+                algo::k_shortest_paths(&projection, from_node, to_node, args.k.max(1), &Walk::new(&filter, false));
             if paths.is_empty() {
-                return Err(Error::NoResult(format!("no path from {} to {}", index.label(&from, lang), index.label(&to, lang))));
+                return Err(Error::NoResult(format!(
+                    "no path from {} to {}",
+                    index.label(&from, lang),
+                    index.label(&to, lang)
+                )));
             }
             paths.iter().flat_map(|p| p.steps.iter().map(|s| edge_triple(s.edge))).collect()
         } else if let Some(center) = &args.around {
@@ -159,12 +173,7 @@ pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> 
                 .map(edge_triple)
                 .collect()
         } else {
-            projection
-                .graph
-                .edge_indices()
-                .filter(|e| filter.allows(projection.graph[*e]))
-                .map(edge_triple)
-                .collect()
+            projection.graph.edge_indices().filter(|e| filter.allows(projection.graph[*e])).map(edge_triple).collect()
         }
     };
     let mut unique = BTreeSet::new();
@@ -246,7 +255,9 @@ fn build_subgraph(
             return Ok(*id);
         }
         let mut classes = Vec::new();
-        for quad in store.quads_for_pattern(Some(NamedNode::new_unchecked(iri).as_ref().into()), Some(RDF_TYPE), None, None) {
+        for quad in
+            store.quads_for_pattern(Some(NamedNode::new_unchecked(iri).as_ref().into()), Some(RDF_TYPE), None, None)
+        {
             if let Term::NamedNode(class) = quad?.object {
                 if schema.classes.contains_key(class.as_str()) {
                     classes.push(class.into_string());

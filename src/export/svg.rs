@@ -15,7 +15,8 @@ const NODE_GAP: f64 = 18.0;
 const ROW_GAP: f64 = 64.0;
 const MAX_ROW_WIDTH: f64 = 1800.0;
 const MARGIN: f64 = 24.0;
-const GROUP_COLOURS: &[&str] = &["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
+const GROUP_COLOURS: &[&str] =
+    &["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
 
 /// A laid-out box.
 #[derive(Debug, Clone, Copy)]
@@ -107,7 +108,8 @@ pub(super) fn layout(graph: &Subgraph) -> (Vec<Placed>, f64, f64) {
         }
     }
     let row_width = |row: &Vec<usize>| -> f64 {
-        row.iter().map(|&i| label_width(&graph.nodes[i].label)).sum::<f64>() + NODE_GAP * (row.len().saturating_sub(1)) as f64
+        row.iter().map(|&i| label_width(&graph.nodes[i].label)).sum::<f64>()
+            + NODE_GAP * (row.len().saturating_sub(1)) as f64
     };
     let canvas_width = rows.iter().map(row_width).fold(400.0, f64::max) + 2.0 * MARGIN;
     let top = MARGIN + 70.0;
@@ -128,16 +130,26 @@ pub(super) fn layout(graph: &Subgraph) -> (Vec<Placed>, f64, f64) {
 fn order_by_barycentre(layers: &mut [Vec<usize>], adjacency: &[Vec<usize>]) {
     for _ in 0..4 {
         for downward in [true, false] {
-            let indexes: Vec<usize> = if downward { (1..layers.len()).collect() } else { (0..layers.len().saturating_sub(1)).rev().collect() };
+            let indexes: Vec<usize> = if downward {
+                (1..layers.len()).collect()
+            } else {
+                (0..layers.len().saturating_sub(1)).rev().collect()
+            };
             for i in indexes {
                 let reference = if downward { i - 1 } else { i + 1 };
-                let position: BTreeMap<usize, usize> = layers[reference].iter().enumerate().map(|(p, n)| (*n, p)).collect();
+                let position: BTreeMap<usize, usize> =
+                    layers[reference].iter().enumerate().map(|(p, n)| (*n, p)).collect();
                 let mut keyed: Vec<(f64, usize, usize)> = layers[i]
                     .iter()
                     .enumerate()
                     .map(|(p, &node)| {
-                        let near: Vec<usize> = adjacency[node].iter().filter_map(|m| position.get(m).copied()).collect();
-                        let key = if near.is_empty() { p as f64 } else { near.iter().sum::<usize>() as f64 / near.len() as f64 };
+                        let near: Vec<usize> =
+                            adjacency[node].iter().filter_map(|m| position.get(m).copied()).collect();
+                        let key = if near.is_empty() {
+                            p as f64
+                        } else {
+                            near.iter().sum::<usize>() as f64 / near.len() as f64
+                        };
                         (key, p, node)
                     })
                     .collect();
@@ -170,13 +182,24 @@ pub(super) fn render(graph: &Subgraph, schema: &Schema, lang: Lang) -> String {
     }
     let _ = writeln!(out, "</defs>");
     let _ = writeln!(out, "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
-    let _ = writeln!(out, "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"16\" font-weight=\"bold\">{}</text>", MARGIN + 4.0, escape(&graph.title));
+    let _ = writeln!(
+        out,
+        "<text x=\"{MARGIN}\" y=\"{}\" font-size=\"16\" font-weight=\"bold\">{}</text>",
+        MARGIN + 4.0,
+        escape(&graph.title)
+    );
     // Legend: classes present, then relation groups present.
     let mut x = MARGIN;
     let legend_y = MARGIN + 24.0;
     let mut seen_classes: Vec<(String, String)> = Vec::new();
     for node in &graph.nodes {
-        let label = node.class_label.clone().unwrap_or_else(|| if lang == Lang::Zh { "其他".to_owned() } else { "other".to_owned() });
+        let label = node.class_label.clone().unwrap_or_else(|| {
+            if lang == Lang::Zh {
+                "其他".to_owned()
+            } else {
+                "other".to_owned()
+            }
+        });
         if !seen_classes.iter().any(|(l, _)| *l == label) {
             seen_classes.push((label, node.colour.clone()));
         }
@@ -222,7 +245,11 @@ pub(super) fn render(graph: &Subgraph, schema: &Schema, lang: Lang) -> String {
             format!("M{ax:.1},{y1:.1} C{ax:.1},{mid:.1} {bx:.1},{mid:.1} {bx:.1},{y2:.1}")
         };
         let title = format!("{} —{}→ {}", graph.nodes[edge.source].label, edge.label, graph.nodes[edge.target].label);
-        let _ = writeln!(out, "<path d=\"{path}\" stroke=\"{colour}\" marker-end=\"url(#arrow{marker})\"><title>{}</title></path>", escape(&title));
+        let _ = writeln!(
+            out,
+            "<path d=\"{path}\" stroke=\"{colour}\" marker-end=\"url(#arrow{marker})\"><title>{}</title></path>",
+            escape(&title)
+        );
     }
     let _ = writeln!(out, "</g>");
     let _ = writeln!(out, "<g id=\"nodes\">");
@@ -262,12 +289,21 @@ mod tests {
             });
         }
         for i in 1..60 {
-            graph.edges.push(ExportEdge { source: i % 7, target: i, property: "p".into(), label: "p".into(), group: None });
+            graph.edges.push(ExportEdge {
+                source: i % 7,
+                target: i,
+                property: "p".into(),
+                label: "p".into(),
+                group: None,
+            });
         }
         let (placed, _, _) = layout(&graph);
         for (i, a) in placed.iter().enumerate() {
             for b in &placed[i + 1..] {
-                let apart = a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + NODE_HEIGHT <= b.y || b.y + NODE_HEIGHT <= a.y;
+                let apart = a.x + a.width <= b.x
+                    || b.x + b.width <= a.x
+                    || a.y + NODE_HEIGHT <= b.y
+                    || b.y + NODE_HEIGHT <= a.y;
                 assert!(apart, "{a:?} overlaps {b:?}");
             }
         }

@@ -35,9 +35,7 @@ impl FactDate {
                 let day = number(parts[2], 2, "day")?;
                 let last = days_in_month(year, month);
                 if day == 0 || day > last {
-                    return Err(format!(
-                        "`{text}` is not a real date: month {month} of {year} has {last} days"
-                    ));
+                    return Err(format!("`{text}` is not a real date: month {month} of {year} has {last} days"));
                 }
                 Ok(FactDate::Day(year, month, day))
             }
@@ -91,10 +89,7 @@ pub fn parse_period(text: &str) -> Result<(FactDate, FactDate), String> {
         _ => return Err(bad()),
     };
     let last_month = first_month + months - 1;
-    Ok((
-        FactDate::Day(year, first_month, 1),
-        FactDate::Day(year, last_month, days_in_month(year, last_month)),
-    ))
+    Ok((FactDate::Day(year, first_month, 1), FactDate::Day(year, last_month, days_in_month(year, last_month))))
 }
 
 #[cfg(test)]
@@ -119,10 +114,7 @@ mod tests {
 
     #[test]
     fn periods() {
-        assert_eq!(
-            parse_period("2024-Q4").unwrap(),
-            (FactDate::Day(2024, 10, 1), FactDate::Day(2024, 12, 31))
-        );
+        assert_eq!(parse_period("2024-Q4").unwrap(), (FactDate::Day(2024, 10, 1), FactDate::Day(2024, 12, 31)));
         assert!(parse_period("2024-Q5").is_err());
     }
 

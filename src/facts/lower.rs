@@ -44,13 +44,8 @@ pub struct QuoteUse {
 /// Lowers `files` together: ids are shared across them. Returns every error found, not just
 /// the first, so `check` can list them all.
 pub fn lower(files: &[FactFile], context: &LowerContext<'_>) -> Result<Lowered, Vec<Problem>> {
-    let mut lowering = Lowering {
-        files,
-        context,
-        out: Lowered::default(),
-        errors: Vec::new(),
-        declared: BTreeMap::new(),
-    };
+    let mut lowering =
+        Lowering { files, context, out: Lowered::default(), errors: Vec::new(), declared: BTreeMap::new() };
     lowering.collect_ids();
     for (index, file) in files.iter().enumerate() {
         lowering.lower_file(index, file);
@@ -87,12 +82,8 @@ impl Lowering<'_> {
 
     fn collect_ids(&mut self) {
         for (index, file) in self.files.iter().enumerate() {
-            let ids = file
-                .doc
-                .source
-                .iter()
-                .map(|s| &s.get_ref().id)
-                .chain(file.doc.entity.iter().map(|e| &e.get_ref().id));
+            let ids =
+                file.doc.source.iter().map(|s| &s.get_ref().id).chain(file.doc.entity.iter().map(|e| &e.get_ref().id));
             for id in ids {
                 let name = id.get_ref().clone();
                 if !is_valid_id(&name) {
@@ -105,8 +96,7 @@ impl Lowering<'_> {
                     continue;
                 }
                 if let Some((first_file, first_span)) = self.declared.get(&name).cloned() {
-                    let (line, column) =
-                        super::line_column(&self.files[first_file].text, first_span.start);
+                    let (line, column) = super::line_column(&self.files[first_file].text, first_span.start);
                     let first = format!("{}:{line}:{column}", self.files[first_file].name);
                     self.error(
                         index,
@@ -151,12 +141,7 @@ impl Lowering<'_> {
                 } else {
                     format!("did you mean {}?", close.join(", "))
                 };
-                self.error(
-                    file,
-                    name.span(),
-                    format!("unknown property `{}`", name.get_ref()),
-                    Some(hint),
-                );
+                self.error(file, name.span(), format!("unknown property `{}`", name.get_ref()), Some(hint));
                 None
             }
         }
@@ -166,24 +151,14 @@ impl Lowering<'_> {
         match FactDate::parse(text.get_ref()) {
             Ok(date) => Some(date.to_literal()),
             Err(message) => {
-                self.error(
-                    file,
-                    text.span(),
-                    message,
-                    Some("write YYYY, YYYY-MM or YYYY-MM-DD".into()),
-                );
+                self.error(file, text.span(), message, Some("write YYYY, YYYY-MM or YYYY-MM-DD".into()));
                 None
             }
         }
     }
 
     fn push(&mut self, subject: &NamedNode, predicate: impl Into<NamedNode>, object: impl Into<Term>) {
-        self.out.quads.push(Quad::new(
-            subject.clone(),
-            predicate.into(),
-            object.into(),
-            GraphName::DefaultGraph,
-        ));
+        self.out.quads.push(Quad::new(subject.clone(), predicate.into(), object.into(), GraphName::DefaultGraph));
     }
 
     fn lower_file(&mut self, index: usize, file: &FactFile) {
@@ -255,9 +230,7 @@ impl Lowering<'_> {
     fn lower_source(&mut self, index: usize, source: &super::SourceDecl) {
         let id = source.id.get_ref();
         let node = NamedNode::new_unchecked(vocab::entity_iri(id));
-        self.out
-            .sources
-            .insert(id.clone(), (index, source.text.clone()));
+        self.out.sources.insert(id.clone(), (index, source.text.clone()));
         self.push(&node, RDF_TYPE, sg::SOURCE_DOCUMENT);
         let title_lang = if has_cjk(&source.title) { "zh" } else { "en" };
         self.push(&node, SCHEMA_NAME, lang_literal(&source.title, title_lang));
@@ -297,6 +270,14 @@ impl Lowering<'_> {
             return;
         }
         self.out.n_entities += 1;
+        if (self.context.known_entity)(id) {
+            self.warn(
+                index,
+                e.id.span(),
+                format!("entity `{id}` is already in the store; these labels and classes are added to it"),
+                Some("refer to it by id without redeclaring it, unless that is what you mean".into()),
+            );
+        }
         let node = NamedNode::new_unchecked(vocab::entity_iri(id));
         for class in e.class.get_ref().items() {
             match self.context.schema.resolve_class(class) {
@@ -483,14 +464,17 @@ impl Lowering<'_> {
         self.write_provenance(&node, provenance);
     }
 
-    fn provenance(&mut self, index: usize, default_source: &Option<String>, fact: &SourcedFact<'_>) -> Option<ResolvedProvenance> {
+    fn provenance(
+        &mut self,
+        index: usize,
+        default_source: &Option<String>,
+        fact: &SourcedFact<'_>,
+    ) -> Option<ResolvedProvenance> {
         let source_id = match (fact.source, default_source) {
             (Some(source), _) => {
                 let name = source.get_ref();
-                let is_source = self
-                    .files
-                    .iter()
-                    .any(|f| f.doc.source.iter().any(|s| s.get_ref().id.get_ref() == name));
+                let is_source =
+                    self.files.iter().any(|f| f.doc.source.iter().any(|s| s.get_ref().id.get_ref() == name));
                 if !is_source && !(self.context.known_entity)(name) {
                     self.error(
                         index,
@@ -550,11 +534,7 @@ impl Lowering<'_> {
     fn write_provenance(&mut self, node: &NamedNode, provenance: ResolvedProvenance) {
         let lang = if has_cjk(&provenance.quote) { "zh" } else { "en" };
         self.push(node, sg::QUOTE, lang_literal(&provenance.quote, lang));
-        self.push(
-            node,
-            PROV_WAS_DERIVED_FROM,
-            NamedNode::new_unchecked(vocab::entity_iri(&provenance.source_id)),
-        );
+        self.push(node, PROV_WAS_DERIVED_FROM, NamedNode::new_unchecked(vocab::entity_iri(&provenance.source_id)));
         if let Some(speaker) = provenance.speaker {
             self.push(node, PROV_WAS_ATTRIBUTED_TO, speaker);
         }

@@ -9,6 +9,9 @@ use std::fmt;
 use std::ops::Range;
 use toml::Spanned;
 
+/// The deepest bracket nesting a fact file may have.
+const MAX_NESTING: usize = 64;
+
 /// One fact file, parsed, with its text kept for locations.
 #[derive(Debug)]
 pub struct FactFile {
@@ -207,17 +210,21 @@ impl FactFile {
         if let Some(stripped) = text.strip_prefix('\u{feff}') {
             text = stripped.to_owned();
         }
+        let depth = crate::limits::nesting_depth(&text);
+        if depth > MAX_NESTING {
+            return Err(Problem {
+                file: name,
+                line: 0,
+                column: 0,
+                message: format!("the file nests brackets {depth} deep, more than the {MAX_NESTING} allowed"),
+                hint: Some("fact files need no nested arrays or tables".into()),
+                severity: Severity::Error,
+            });
+        }
         match toml::from_str::<FactDoc>(&text) {
-            Ok(doc) => Ok(FactFile {
-                name,
-                base_dir,
-                text,
-                doc,
-            }),
+            Ok(doc) => Ok(FactFile { name, base_dir, text, doc }),
             Err(error) => {
-                let (line, column) = error
-                    .span()
-                    .map_or((0, 0), |span| line_column(&text, span.start));
+                let (line, column) = error.span().map_or((0, 0), |span| line_column(&text, span.start));
                 let message = error.message().trim().replace('\n', " ");
                 Err(Problem {
                     file: name,
@@ -232,27 +239,28 @@ impl FactFile {
     }
 
     /// A problem located at `span` in this file.
-    pub fn problem_at(
-        &self,
-        span: Range<usize>,
-        message: impl Into<String>,
-        hint: Option<String>,
-    ) -> Problem {
+    pub fn problem_at(&self, span: Range<usize>, message: impl Into<String>, hint: Option<String>) -> Problem {
         let (line, column) = line_column(&self.text, span.start);
-        Problem {
-            file: self.name.clone(),
-            line,
-            column,
-            message: message.into(),
-            hint,
-            severity: Severity::Error,
-        }
+        Problem { file: self.name.clone(), line, column, message: message.into(), hint, severity: Severity::Error }
     }
 
     /// The number of facts (relations, attributes and figures) the file states.
     pub fn fact_count(&self) -> usize {
         self.doc.relation.len() + self.doc.attribute.len() + self.doc.figure.len()
     }
+}
+
+/// Decodes a file's bytes as UTF-8; invalid bytes are reported as `name:line:column`.
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, crate::error::Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+        let (line, column) = line_column(&valid, offset);
+        crate::error::Error::input(
+            format!("{name}:{line}:{column}: invalid UTF-8 (byte {offset})"),
+            Some("save the file as UTF-8".to_owned()),
+        )
+    })
 }
 
 /// The 1-based line and character column of byte `offset` in `text`.
@@ -282,9 +290,7 @@ fn lowercase_first(text: &str) -> String {
 
 /// True when `text` contains a CJK ideograph, used to tag labels and quotes `zh`.
 pub fn has_cjk(text: &str) -> bool {
-    text.chars().any(|c| {
-        matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
-    })
+    text.chars().any(|c| matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F))
 }
 
 /// True when `id` is a valid fact-file id: lowercase ASCII letters, digits and inner hyphens.
@@ -292,9 +298,7 @@ pub fn is_valid_id(id: &str) -> bool {
     !id.is_empty()
         && !id.starts_with('-')
         && !id.ends_with('-')
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 #[cfg(test)]

@@ -87,9 +87,7 @@ impl<'a> Walk<'a> {
             })
             .into_iter()
             .flatten();
-        forward_edges
-            .chain(backward_edges)
-            .filter(move |s| self.edge_ok(projection, s.edge) && self.node_ok(s.to))
+        forward_edges.chain(backward_edges).filter(move |s| self.edge_ok(projection, s.edge) && self.node_ok(s.to))
     }
 }
 
@@ -188,11 +186,7 @@ pub fn k_shortest_paths(projection: &Projection, from: Node, to: Node, k: usize,
             }
             let mut banned_nodes: HashSet<Node> = walk.banned_nodes.cloned().unwrap_or_default();
             banned_nodes.extend(previous_nodes[..spur_index].iter().copied());
-            let spur_walk = Walk {
-                banned_nodes: Some(&banned_nodes),
-                banned_edges: Some(&banned_edges),
-                ..*walk
-            };
+            let spur_walk = Walk { banned_nodes: Some(&banned_nodes), banned_edges: Some(&banned_edges), ..*walk };
             if let Some(spur) = shortest_path(projection, spur_node, to, &spur_walk) {
                 let mut steps = root.to_vec();
                 steps.extend(spur.steps);
@@ -217,7 +211,8 @@ pub enum Stopped {
 }
 
 /// Every simple path of at most `max_len` hops, shortest first, stopping at `limit` paths
-/// or after `budget` expansions.
+/// or after `budget` expansions. Paths are found by depth-limited searches of growing
+/// depth, so a limit keeps the shortest paths, not the first ones a search meets.
 pub fn all_simple_paths(
     projection: &Projection,
     from: Node,
@@ -228,33 +223,61 @@ pub fn all_simple_paths(
     walk: &Walk<'_>,
 ) -> (Vec<Path>, Option<Stopped>) {
     let mut paths = Vec::new();
+    let mut work = 0u64;
+    for length in 1..=max_len {
+        let mut found = Vec::new();
+        let stopped =
+            paths_of_length(projection, from, to, length, limit - paths.len(), budget, &mut work, walk, &mut found);
+        found.sort_by(|a: &Path, b: &Path| a.steps.cmp(&b.steps));
+        paths.extend(found);
+        if stopped.is_some() {
+            return (paths, stopped);
+        }
+        if paths.len() >= limit {
+            return (paths, Some(Stopped::Limit));
+        }
+    }
+    (paths, None)
+}
+
+/// The simple paths of exactly `length` hops, by depth-first search.
+#[allow(clippy::too_many_arguments)]
+fn paths_of_length(
+    projection: &Projection,
+    from: Node,
+    to: Node,
+    length: usize,
+    limit: usize,
+    budget: u64,
+    work: &mut u64,
+    walk: &Walk<'_>,
+    out: &mut Vec<Path>,
+) -> Option<Stopped> {
     let mut on_path: HashSet<Node> = HashSet::from([from]);
     let mut steps: Vec<Step> = Vec::new();
-    let mut work = 0u64;
-    let mut stopped = None;
     let mut stack: Vec<Vec<Step>> = vec![walk.hops(projection, from, false).collect()];
     while let Some(options) = stack.last_mut() {
-        if paths.len() >= limit {
-            stopped = Some(Stopped::Limit);
-            break;
+        if out.len() >= limit {
+            return Some(Stopped::Limit);
         }
-        work += 1;
-        if work > budget {
-            stopped = Some(Stopped::Budget);
-            break;
+        *work += 1;
+        if *work > budget {
+            return Some(Stopped::Budget);
         }
         match options.pop() {
             Some(step) => {
                 if on_path.contains(&step.to) {
                     continue;
                 }
-                if step.to == to {
-                    let mut path = steps.clone();
-                    path.push(step);
-                    paths.push(Path { start: from, steps: path });
+                if steps.len() + 1 == length {
+                    if step.to == to {
+                        let mut path = steps.clone();
+                        path.push(step);
+                        out.push(Path { start: from, steps: path });
+                    }
                     continue;
                 }
-                if steps.len() + 1 < max_len {
+                if step.to != to {
                     steps.push(step);
                     on_path.insert(step.to);
                     stack.push(walk.hops(projection, step.to, false).collect());
@@ -268,12 +291,16 @@ pub fn all_simple_paths(
             }
         }
     }
-    paths.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.steps.cmp(&b.steps)));
-    (paths, stopped)
+    None
 }
 
 /// Nodes within `depth` hops, each with its distance and the hop that first reached it.
-pub fn neighborhood(projection: &Projection, node: Node, depth: usize, walk: &Walk<'_>) -> Vec<(Node, usize, Step, Node)> {
+pub fn neighborhood(
+    projection: &Projection,
+    node: Node,
+    depth: usize,
+    walk: &Walk<'_>,
+) -> Vec<(Node, usize, Step, Node)> {
     let mut seen: HashSet<Node> = HashSet::from([node]);
     let mut out = Vec::new();
     let mut queue = VecDeque::from([(node, 0usize)]);
@@ -294,7 +321,13 @@ pub fn neighborhood(projection: &Projection, node: Node, depth: usize, walk: &Wa
 /// Everything upstream (or downstream) of `node`, by tier. An edge whose property points
 /// `up` in the ontology (part → whole, buyer → supplier) counts as pointing upstream; any
 /// other edge points downstream.
-pub fn reach(projection: &Projection, node: Node, upstream: bool, max_depth: usize, filter: &EdgeFilter) -> Vec<Vec<(Node, Step, Node)>> {
+pub fn reach(
+    projection: &Projection,
+    node: Node,
+    upstream: bool,
+    max_depth: usize,
+    filter: &EdgeFilter,
+) -> Vec<Vec<(Node, Step, Node)>> {
     let mut tiers: Vec<Vec<(Node, Step, Node)>> = Vec::new();
     let mut seen: HashSet<Node> = HashSet::from([node]);
     let mut frontier = vec![node];
@@ -339,10 +372,8 @@ pub fn shared_ancestors(projection: &Projection, a: Node, b: Node, filter: &Edge
     };
     let from_a = distances(a);
     let from_b = distances(b);
-    let mut shared: Vec<(Node, usize, usize)> = from_a
-        .iter()
-        .filter_map(|(node, da)| from_b.get(node).map(|db| (*node, *da, *db)))
-        .collect();
+    let mut shared: Vec<(Node, usize, usize)> =
+        from_a.iter().filter_map(|(node, da)| from_b.get(node).map(|db| (*node, *da, *db))).collect();
     shared.sort_by_key(|(node, da, db)| (da + db, *da.max(db), node.index()));
     shared
 }
@@ -352,7 +383,9 @@ pub fn shared_neighbors(projection: &Projection, a: Node, b: Node, filter: &Edge
     let around = |node: Node| -> BTreeSet<usize> {
         projection
             .incident(node, false)
-            .filter(|(edge, other, _)| filter.allows(projection.graph[*edge]) && *other != node && !filter.avoid.contains(other))
+            .filter(|(edge, other, _)| {
+                filter.allows(projection.graph[*edge]) && *other != node && !filter.avoid.contains(other)
+            })
             .map(|(_, other, _)| other.index())
             .collect()
     };
@@ -434,10 +467,7 @@ pub fn centrality(projection: &Projection, filter: &EdgeFilter, exact_limit: usi
     let scale = if sampled { active.len() as f64 / sources.len() as f64 } else { 1.0 };
     // Undirected: each pair was counted from both ends; normalise to [0, 1].
     let pairs = if active.len() > 2 { ((active.len() - 1) * (active.len() - 2)) as f64 } else { 1.0 };
-    let ranked = active
-        .into_iter()
-        .map(|i| (NodeIndex::new(i), degree[i], betweenness[i] * scale / pairs))
-        .collect();
+    let ranked = active.into_iter().map(|i| (NodeIndex::new(i), degree[i], betweenness[i] * scale / pairs)).collect();
     (ranked, sampled)
 }
 

@@ -124,7 +124,7 @@ pub enum Measure {
 /// The bound above which `--all` needs an explicit `--limit`.
 const MAX_UNLIMITED_LEN: usize = 6;
 /// Expansions `--all` may make before it stops and says so.
-const ALL_PATHS_BUDGET: u64 = 20_000_000;
+const ALL_PATHS_BUDGET: u64 = 5_000_000;
 
 struct Prepared {
     projection: std::sync::Arc<super::Projection>,
@@ -147,7 +147,11 @@ fn prepare(session: &mut Session, via: &ViaArgs) -> Result<Prepared, Error> {
     Ok(Prepared { projection, schema, index, filter })
 }
 
-fn node_of(session: &mut Session, prepared: &Prepared, name: &str) -> Result<(String, Option<petgraph::graph::NodeIndex<u32>>), Error> {
+fn node_of(
+    session: &mut Session,
+    prepared: &Prepared,
+    name: &str,
+) -> Result<(String, Option<petgraph::graph::NodeIndex<u32>>), Error> {
     let iri = session.resolve(name)?;
     let node = prepared.projection.node(&iri);
     Ok((iri, node))
@@ -180,12 +184,41 @@ pub fn run_path(session: &mut Session, settings: &Settings, args: PathArgs) -> R
         return Err(Error::input("--k must be at least 1", None));
     }
     let walk = Walk::new(&prepared.filter, args.directed);
+    let namer = Namer {
+        store: session.graph.store(),
+        schema: &prepared.schema,
+        index: &prepared.index,
+        projection: &prepared.projection,
+        lang: settings.lang,
+    };
+    if from_iri == to_iri {
+        // The path of an entity to itself has no hops, whether or not it has relations.
+        let node = namer.node_json(&from_iri);
+        let text = match args.format {
+            TextFormat::Json => to_json(&PathsJson {
+                from: node.clone(),
+                to: node.clone(),
+                paths: vec![PathJson { length: 0, nodes: vec![node], edges: Vec::new() }],
+                stopped: None,
+            })?,
+            TextFormat::Text => format!("{}\n", namer.label(&from_iri)),
+        };
+        return Ok(Output { text, ..Output::default() });
+    }
     let mut stopped = None;
     let paths: Vec<Path> = match (from, to) {
         (Some(from), Some(to)) => {
             if args.all {
                 let limit = args.limit.unwrap_or(1000);
-                let (paths, stop) = algo::all_simple_paths(&prepared.projection, from, to, args.max_len.unwrap_or(MAX_UNLIMITED_LEN), limit, ALL_PATHS_BUDGET, &walk);
+                let (paths, stop) = algo::all_simple_paths(
+                    &prepared.projection,
+                    from,
+                    to,
+                    args.max_len.unwrap_or(MAX_UNLIMITED_LEN),
+                    limit,
+                    ALL_PATHS_BUDGET,
+                    &walk,
+                );
                 stopped = stop.map(|s| match s {
                     algo::Stopped::Limit => format!("stopped at --limit {limit} paths"),
                     algo::Stopped::Budget => "stopped: the search reached its work budget; narrow it with --via, --avoid or a smaller --max-len".to_owned(),
@@ -197,16 +230,18 @@ pub fn run_path(session: &mut Session, settings: &Settings, args: PathArgs) -> R
                 algo::shortest_path(&prepared.projection, from, to, &walk).into_iter().collect()
             }
         }
-        _ if from_iri == to_iri => vec![],
         _ => Vec::new(),
     };
-    let namer = Namer { store: session.graph.store(), schema: &prepared.schema, index: &prepared.index, projection: &prepared.projection, lang: settings.lang };
     if paths.is_empty() {
         return Err(Error::NoResult(format!(
             "no path from {} to {}{}",
             namer.label(&from_iri),
             namer.label(&to_iri),
-            if args.via.via.is_empty() && args.via.avoid.is_empty() && !args.directed { "" } else { " with these restrictions" }
+            if args.via.via.is_empty() && args.via.avoid.is_empty() && !args.directed {
+                ""
+            } else {
+                " with these restrictions"
+            }
         )));
     }
     let mut output = Output::default();
@@ -224,7 +259,13 @@ pub fn run_path(session: &mut Session, settings: &Settings, args: PathArgs) -> R
             let numbered = paths.len() > 1 || args.k.is_some() || args.all;
             for (i, path) in paths.iter().enumerate() {
                 if numbered {
-                    let _ = write!(output.text, "{}. ({} hop{}) ", i + 1, path.len(), if path.len() == 1 { "" } else { "s" });
+                    let _ = write!(
+                        output.text,
+                        "{}. ({} hop{}) ",
+                        i + 1,
+                        path.len(),
+                        if path.len() == 1 { "" } else { "s" }
+                    );
                 }
                 output.text.push_str(&namer.path_text(path, args.evidence)?);
             }
@@ -248,7 +289,13 @@ struct NeighborJson {
 pub fn run_neighbors(session: &mut Session, settings: &Settings, args: NeighborsArgs) -> Result<Output, Error> {
     let prepared = prepare(session, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
-    let namer = Namer { store: session.graph.store(), schema: &prepared.schema, index: &prepared.index, projection: &prepared.projection, lang: settings.lang };
+    let namer = Namer {
+        store: session.graph.store(),
+        schema: &prepared.schema,
+        index: &prepared.index,
+        projection: &prepared.projection,
+        lang: settings.lang,
+    };
     let found = match node {
         Some(node) => algo::neighborhood(&prepared.projection, node, args.depth, &Walk::new(&prepared.filter, false)),
         None => Vec::new(),
@@ -280,7 +327,11 @@ pub fn run_neighbors(session: &mut Session, settings: &Settings, args: Neighbors
                 .map(|(n, depth, step, from)| {
                     let property = prepared.projection.property(step.edge);
                     let group = property.group.clone().unwrap_or_else(|| "other".to_owned());
-                    let via = if *depth > 1 { format!("  (via {})", namer.label(prepared.projection.iri(*from))) } else { String::new() };
+                    let via = if *depth > 1 {
+                        format!("  (via {})", namer.label(prepared.projection.iri(*from)))
+                    } else {
+                        String::new()
+                    };
                     (group, *depth, namer.arrow(step), format!("{}{via}", namer.label(prepared.projection.iri(*n))))
                 })
                 .collect();
@@ -288,7 +339,13 @@ pub fn run_neighbors(session: &mut Session, settings: &Settings, args: Neighbors
             let mut current = None;
             for (group, depth, arrow, label) in rows {
                 if current.as_ref() != Some(&group) {
-                    let heading = prepared.schema.groups.get(&group).and_then(|g| g.labels.get(settings.lang)).unwrap_or(&group).to_owned();
+                    let heading = prepared
+                        .schema
+                        .groups
+                        .get(&group)
+                        .and_then(|g| g.labels.get(settings.lang))
+                        .unwrap_or(&group)
+                        .to_owned();
                     let _ = writeln!(output.text, "  {heading}");
                     current = Some(group);
                 }
@@ -309,7 +366,13 @@ struct TierJson {
 pub fn run_reach(session: &mut Session, settings: &Settings, args: ReachArgs) -> Result<Output, Error> {
     let prepared = prepare(session, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
-    let namer = Namer { store: session.graph.store(), schema: &prepared.schema, index: &prepared.index, projection: &prepared.projection, lang: settings.lang };
+    let namer = Namer {
+        store: session.graph.store(),
+        schema: &prepared.schema,
+        index: &prepared.index,
+        projection: &prepared.projection,
+        lang: settings.lang,
+    };
     let upstream = args.direction == Flow::Upstream;
     let tiers = match node {
         Some(node) => algo::reach(&prepared.projection, node, upstream, args.max_depth, &prepared.filter),
@@ -349,12 +412,21 @@ pub fn run_reach(session: &mut Session, settings: &Settings, args: ReachArgs) ->
             output.text = to_json(&json)?;
         }
         TextFormat::Text => {
-            let _ = writeln!(output.text, "{} of {}", if upstream { "upstream" } else { "downstream" }, namer.label(&iri));
+            let _ =
+                writeln!(output.text, "{} of {}", if upstream { "upstream" } else { "downstream" }, namer.label(&iri));
             for (i, tier) in tiers.iter().enumerate() {
                 let _ = writeln!(output.text, "  tier {}", i + 1);
                 let mut lines: Vec<String> = tier
                     .iter()
-                    .map(|(n, step, from)| format!("    {}   ({} {} {})", namer.label(prepared.projection.iri(*n)), namer.label(prepared.projection.iri(*from)), namer.arrow(step), namer.label(prepared.projection.iri(*n))))
+                    .map(|(n, step, from)| {
+                        format!(
+                            "    {}   ({} {} {})",
+                            namer.label(prepared.projection.iri(*n)),
+                            namer.label(prepared.projection.iri(*from)),
+                            namer.arrow(step),
+                            namer.label(prepared.projection.iri(*n))
+                        )
+                    })
                     .collect();
                 lines.sort();
                 for line in lines {
@@ -386,7 +458,13 @@ pub fn run_common(session: &mut Session, settings: &Settings, args: CommonArgs) 
     let prepared = prepare(session, &args.via)?;
     let (a_iri, a) = node_of(session, &prepared, &args.a)?;
     let (b_iri, b) = node_of(session, &prepared, &args.b)?;
-    let namer = Namer { store: session.graph.store(), schema: &prepared.schema, index: &prepared.index, projection: &prepared.projection, lang: settings.lang };
+    let namer = Namer {
+        store: session.graph.store(),
+        schema: &prepared.schema,
+        index: &prepared.index,
+        projection: &prepared.projection,
+        lang: settings.lang,
+    };
     let (ancestors, neighbors) = match (a, b) {
         (Some(a), Some(b)) => {
             let all = algo::shared_ancestors(&prepared.projection, a, b, &prepared.filter);
@@ -397,7 +475,11 @@ pub fn run_common(session: &mut Session, settings: &Settings, args: CommonArgs) 
         _ => (Vec::new(), Vec::new()),
     };
     if ancestors.is_empty() && neighbors.is_empty() {
-        return Err(Error::NoResult(format!("{} and {} share no ancestor or neighbour", namer.label(&a_iri), namer.label(&b_iri))));
+        return Err(Error::NoResult(format!(
+            "{} and {} share no ancestor or neighbour",
+            namer.label(&a_iri),
+            namer.label(&b_iri)
+        )));
     }
     let mut output = Output::default();
     match args.format {
@@ -407,7 +489,11 @@ pub fn run_common(session: &mut Session, settings: &Settings, args: CommonArgs) 
                 b: namer.node_json(&b_iri),
                 ancestors: ancestors
                     .iter()
-                    .map(|(n, da, db)| AncestorJson { node: namer.node_json(prepared.projection.iri(*n)), distance_from_a: *da, distance_from_b: *db })
+                    .map(|(n, da, db)| AncestorJson {
+                        node: namer.node_json(prepared.projection.iri(*n)),
+                        distance_from_a: *da,
+                        distance_from_b: *db,
+                    })
                     .collect(),
                 neighbors: neighbors.iter().map(|n| namer.node_json(prepared.projection.iri(*n))).collect(),
             };
@@ -418,12 +504,19 @@ pub fn run_common(session: &mut Session, settings: &Settings, args: CommonArgs) 
             if !ancestors.is_empty() {
                 let _ = writeln!(output.text, "  nearest shared ancestors");
                 for (n, da, db) in &ancestors {
-                    let _ = writeln!(output.text, "    {}   ({da} up from {}, {db} up from {})", namer.label(prepared.projection.iri(*n)), namer.label(&a_iri), namer.label(&b_iri));
+                    let _ = writeln!(
+                        output.text,
+                        "    {}   ({da} up from {}, {db} up from {})",
+                        namer.label(prepared.projection.iri(*n)),
+                        namer.label(&a_iri),
+                        namer.label(&b_iri)
+                    );
                 }
             }
             if !neighbors.is_empty() {
                 let _ = writeln!(output.text, "  shared neighbours");
-                let mut labels: Vec<String> = neighbors.iter().map(|n| namer.label(prepared.projection.iri(*n))).collect();
+                let mut labels: Vec<String> =
+                    neighbors.iter().map(|n| namer.label(prepared.projection.iri(*n))).collect();
                 labels.sort();
                 for label in labels {
                     let _ = writeln!(output.text, "    {label}");
@@ -445,7 +538,13 @@ struct CentralJson {
 /// `central`.
 pub fn run_central(session: &mut Session, settings: &Settings, args: CentralArgs) -> Result<Output, Error> {
     let prepared = prepare(session, &args.via)?;
-    let namer = Namer { store: session.graph.store(), schema: &prepared.schema, index: &prepared.index, projection: &prepared.projection, lang: settings.lang };
+    let namer = Namer {
+        store: session.graph.store(),
+        schema: &prepared.schema,
+        index: &prepared.index,
+        projection: &prepared.projection,
+        lang: settings.lang,
+    };
     let (mut ranked, sampled) = algo::centrality(&prepared.projection, &prepared.filter, 2000);
     match args.by {
         Measure::Degree => ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0))),
@@ -463,7 +562,12 @@ pub fn run_central(session: &mut Session, settings: &Settings, args: CentralArgs
             let json: Vec<CentralJson> = ranked
                 .iter()
                 .enumerate()
-                .map(|(i, (n, degree, betweenness))| CentralJson { rank: i + 1, node: namer.node_json(prepared.projection.iri(*n)), degree: *degree, betweenness: (betweenness * 1e6).round() / 1e6 })
+                .map(|(i, (n, degree, betweenness))| CentralJson {
+                    rank: i + 1,
+                    node: namer.node_json(prepared.projection.iri(*n)),
+                    degree: *degree,
+                    betweenness: (betweenness * 1e6).round() / 1e6,
+                })
                 .collect();
             output.text = to_json(&json)?;
         }
@@ -472,7 +576,14 @@ pub fn run_central(session: &mut Session, settings: &Settings, args: CentralArgs
             let rows: Vec<Vec<String>> = ranked
                 .iter()
                 .enumerate()
-                .map(|(i, (n, degree, betweenness))| vec![(i + 1).to_string(), namer.label(prepared.projection.iri(*n)), degree.to_string(), format!("{betweenness:.4}")])
+                .map(|(i, (n, degree, betweenness))| {
+                    vec![
+                        (i + 1).to_string(),
+                        namer.label(prepared.projection.iri(*n)),
+                        degree.to_string(),
+                        format!("{betweenness:.4}"),
+                    ]
+                })
                 .collect();
             output.text = crate::render::table::text_table(&header, &rows) + "\n";
         }

@@ -82,9 +82,8 @@ impl Projection {
                     let id = if schema.is_bookkeeping(iri) {
                         None
                     } else {
-                        let id = u16::try_from(projection.properties.len()).map_err(|_| {
-                            Error::input("more than 65535 distinct relation properties", None)
-                        })?;
+                        let id = u16::try_from(projection.properties.len())
+                            .map_err(|_| Error::input("more than 65535 distinct relation properties", None))?;
                         projection.properties.push(PropertyEntry {
                             iri: iri.to_owned(),
                             group: schema.group_of(iri).map(str::to_owned),
@@ -173,9 +172,8 @@ impl Projection {
                 })
             });
             match by_name {
-                Some(iri) => allowed.extend(
-                    self.properties.iter().enumerate().filter(|(_, p)| p.iri == iri).map(|(i, _)| i as u16),
-                ),
+                Some(iri) => allowed
+                    .extend(self.properties.iter().enumerate().filter(|(_, p)| p.iri == iri).map(|(i, _)| i as u16)),
                 None => {
                     let groups: Vec<&str> = schema.groups.keys().map(String::as_str).collect();
                     return Err(Error::input(
@@ -190,7 +188,11 @@ impl Projection {
 
     /// Edges at a node in both directions, with the neighbour and whether the edge points
     /// away from the node.
-    pub fn incident(&self, node: NodeIndex<u32>, directed: bool) -> impl Iterator<Item = (EdgeIndex<u32>, NodeIndex<u32>, bool)> + '_ {
+    pub fn incident(
+        &self,
+        node: NodeIndex<u32>,
+        directed: bool,
+    ) -> impl Iterator<Item = (EdgeIndex<u32>, NodeIndex<u32>, bool)> + '_ {
         use petgraph::visit::EdgeRef;
         let outgoing = self.graph.edges_directed(node, Direction::Outgoing).map(|e| (e.id(), e.target(), true));
         let incoming = (!directed)

@@ -111,26 +111,12 @@ impl Namer<'_> {
                     self.label(self.projection.iri(step.to))
                 ));
                 let evidence = self.evidence(step)?;
+                let words = crate::render::describe::Words::of(self.lang);
                 if evidence.is_empty() {
-                    line.push_str("      (no recorded source)\n");
+                    line.push_str(&format!("      {}\n", words.no_source));
                 }
-                for e in evidence {
-                    if let Some(quote) = &e.quote {
-                        line.push_str(&format!("      “{quote}”\n"));
-                    }
-                    let mut cited = Vec::new();
-                    if let Some(speaker) = &e.claimed_by_label {
-                        cited.push(format!("claimed by {speaker}"));
-                    }
-                    if let Some(title) = e.source_title.as_ref().or(e.source.as_ref()) {
-                        cited.push(title.clone());
-                    }
-                    if let Some(date) = e.start.as_ref().map(|s| format!("since {s}")).or(e.source_date.clone()) {
-                        cited.push(date);
-                    }
-                    if !cited.is_empty() {
-                        line.push_str(&format!("        — {}\n", cited.join(", ")));
-                    }
+                for e in &evidence {
+                    crate::render::describe::write_evidence(&mut line, e, &words);
                 }
                 previous = step.to;
             }

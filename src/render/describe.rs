@@ -5,9 +5,39 @@ use crate::resolve::Hit;
 use crate::schema::{Lang, Schema};
 use std::fmt::Write as _;
 
+/// The few fixed words of text output, in the label language.
+pub struct Words {
+    pub claimed_by: &'static str,
+    pub claim: &'static str,
+    pub since: &'static str,
+    pub until: &'static str,
+    pub no_source: &'static str,
+}
+
+impl Words {
+    /// The words for `lang`.
+    pub fn of(lang: Lang) -> Words {
+        match lang {
+            Lang::En => Words {
+                claimed_by: "claimed by",
+                claim: "[claim]",
+                since: "since",
+                until: "until",
+                no_source: "(no recorded source)",
+            },
+            Lang::Zh => {
+                Words {
+                    claimed_by: "观点来自", claim: "[观点]", since: "自", until: "至", no_source: "（无来源记录）"
+                }
+            }
+        }
+    }
+}
+
 /// A description as grouped text: names, classes, relations by group, attributes, figures.
 pub fn description_text(d: &Description, schema: &Schema, lang: Lang) -> String {
     let mut out = String::new();
+    let words = Words::of(lang);
     let title = match (&d.en, &d.zh) {
         (Some(en), Some(zh)) => format!("{en} · {zh}"),
         (Some(name), None) | (None, Some(name)) => name.clone(),
@@ -29,14 +59,13 @@ pub fn description_text(d: &Description, schema: &Schema, lang: Lang) -> String 
         let group = relation.group.as_deref();
         if current_group != Some(group) {
             current_group = Some(group);
-            let heading = group
-                .and_then(|g| schema.groups.get(g))
-                .and_then(|g| g.labels.get(lang))
-                .or(group)
-                .unwrap_or(match lang {
-                    Lang::En => "other relations",
-                    Lang::Zh => "其他关系",
-                });
+            let heading =
+                group.and_then(|g| schema.groups.get(g)).and_then(|g| g.labels.get(lang)).or(group).unwrap_or(
+                    match lang {
+                        Lang::En => "other relations",
+                        Lang::Zh => "其他关系",
+                    },
+                );
             let _ = writeln!(out, "\n{heading}");
         }
         let arrow = if relation.direction == "out" {
@@ -44,19 +73,19 @@ pub fn description_text(d: &Description, schema: &Schema, lang: Lang) -> String 
         } else {
             format!("←{}— {}", relation.property_label, relation.other_label)
         };
-        let claim = if relation.asserted { "" } else { "  [claim]" };
-        let _ = writeln!(out, "  {arrow}{}{claim}", dates_suffix(&relation.evidence));
+        let claim = if relation.asserted { String::new() } else { format!("  {}", words.claim) };
+        let _ = writeln!(out, "  {arrow}{}{claim}", dates_suffix(&relation.evidence, &words));
         for evidence in &relation.evidence {
-            write_evidence(&mut out, evidence);
+            write_evidence(&mut out, evidence, &words);
         }
     }
     if !d.attributes.is_empty() {
         let _ = writeln!(out, "\n{}", if lang == Lang::Zh { "属性" } else { "attributes" });
         for attribute in &d.attributes {
-            let claim = if attribute.asserted { "" } else { "  [claim]" };
+            let claim = if attribute.asserted { String::new() } else { format!("  {}", words.claim) };
             let _ = writeln!(out, "  {}: {}{claim}", attribute.property_label, attribute.value);
             for evidence in &attribute.evidence {
-                write_evidence(&mut out, evidence);
+                write_evidence(&mut out, evidence, &words);
             }
         }
     }
@@ -65,39 +94,36 @@ pub fn description_text(d: &Description, schema: &Schema, lang: Lang) -> String 
         for figure in &d.figures {
             let qualifier = figure.qualifier.as_deref().map(|q| format!("{q} ")).unwrap_or_default();
             let unit = figure.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
-            let when = figure
-                .date
-                .as_deref()
-                .or(figure.period.as_deref())
-                .map(|w| format!(" ({w})"))
-                .unwrap_or_default();
+            let when =
+                figure.date.as_deref().or(figure.period.as_deref()).map(|w| format!(" ({w})")).unwrap_or_default();
             let context = figure.context_label.as_deref().map(|c| format!(" in {c}")).unwrap_or_default();
             let _ = writeln!(out, "  {}: {qualifier}{}{unit}{when}{context}", figure.metric_label, figure.value);
-            write_evidence(&mut out, &figure.evidence);
+            write_evidence(&mut out, &figure.evidence, &words);
         }
     }
     out
 }
 
-fn dates_suffix(evidence: &[Evidence]) -> String {
+fn dates_suffix(evidence: &[Evidence], words: &Words) -> String {
     let Some(first) = evidence.iter().find(|e| e.start.is_some() || e.end.is_some()) else {
         return String::new();
     };
     match (&first.start, &first.end) {
         (Some(start), Some(end)) => format!("  [{start} – {end}]"),
-        (Some(start), None) => format!("  [since {start}]"),
-        (None, Some(end)) => format!("  [until {end}]"),
+        (Some(start), None) => format!("  [{} {start}]", words.since),
+        (None, Some(end)) => format!("  [{} {end}]", words.until),
         (None, None) => String::new(),
     }
 }
 
-fn write_evidence(out: &mut String, evidence: &Evidence) {
+/// The quote and citation lines under a fact.
+pub fn write_evidence(out: &mut String, evidence: &Evidence, words: &Words) {
     if let Some(quote) = &evidence.quote {
         let _ = writeln!(out, "      “{quote}”");
     }
     let mut cited = Vec::new();
     if let Some(speaker) = &evidence.claimed_by_label {
-        cited.push(format!("claimed by {speaker}"));
+        cited.push(format!("{} {speaker}", words.claimed_by));
     }
     if let Some(title) = &evidence.source_title {
         cited.push(title.clone());

@@ -45,9 +45,7 @@ impl GraphFormat {
             GraphFormat::Ntriples => RdfFormat::NTriples,
             GraphFormat::Nquads => RdfFormat::NQuads,
             GraphFormat::Trig => RdfFormat::TriG,
-            GraphFormat::Jsonld => RdfFormat::JsonLd {
-                profile: oxigraph::io::JsonLdProfileSet::empty(),
-            },
+            GraphFormat::Jsonld => RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() },
             GraphFormat::Rdfxml => RdfFormat::RdfXml,
         }
     }

@@ -15,14 +15,18 @@ pub fn render_answer(answer: &Answer, table_format: TableFormat, graph_format: G
         Answer::Solutions { variables, rows } => render_solutions(variables, rows, table_format),
         Answer::Boolean(value) => render_boolean(*value, table_format),
         Answer::Graph(triples) => render_triples(triples, graph_format),
-        Answer::Updated { quads_before, quads_after } => Ok(format!(
-            "update done: {quads_before} → {quads_after} quads\n"
-        )),
+        Answer::Updated { quads_before, quads_after } => {
+            Ok(format!("update done: {quads_before} → {quads_after} quads\n"))
+        }
     }
 }
 
 /// Renders a SELECT answer.
-pub fn render_solutions(variables: &[Variable], rows: &[Vec<Option<Term>>], format: TableFormat) -> Result<String, Error> {
+pub fn render_solutions(
+    variables: &[Variable],
+    rows: &[Vec<Option<Term>>],
+    format: TableFormat,
+) -> Result<String, Error> {
     let w3c = match format {
         TableFormat::Json => Some(QueryResultsFormat::Json),
         TableFormat::Xml => Some(QueryResultsFormat::Xml),
@@ -31,13 +35,10 @@ pub fn render_solutions(variables: &[Variable], rows: &[Vec<Option<Term>>], form
         TableFormat::Table | TableFormat::Markdown => None,
     };
     if let Some(w3c) = w3c {
-        let mut serializer = QueryResultsSerializer::from_format(w3c)
-            .serialize_solutions_to_writer(Vec::new(), variables.to_vec())?;
+        let mut serializer =
+            QueryResultsSerializer::from_format(w3c).serialize_solutions_to_writer(Vec::new(), variables.to_vec())?;
         for row in rows {
-            let pairs = variables
-                .iter()
-                .zip(row)
-                .filter_map(|(v, t)| t.as_ref().map(|t| (v.as_ref(), t.as_ref())));
+            let pairs = variables.iter().zip(row).filter_map(|(v, t)| t.as_ref().map(|t| (v.as_ref(), t.as_ref())));
             serializer.serialize(pairs)?;
         }
         let bytes = serializer.finish()?;
@@ -48,10 +49,8 @@ pub fn render_solutions(variables: &[Variable], rows: &[Vec<Option<Term>>], form
         return Ok(text);
     }
     let header: Vec<String> = variables.iter().map(|v| v.as_str().to_owned()).collect();
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|row| row.iter().map(|t| t.as_ref().map(term_text).unwrap_or_default()).collect())
-        .collect();
+    let cells: Vec<Vec<String>> =
+        rows.iter().map(|row| row.iter().map(|t| t.as_ref().map(term_text).unwrap_or_default()).collect()).collect();
     Ok(match format {
         TableFormat::Markdown => markdown_table(&header, &cells),
         _ => {
@@ -91,5 +90,9 @@ pub fn render_triples(triples: &[Triple], format: GraphFormat) -> Result<String,
         writer.serialize_triple(triple)?;
     }
     let bytes = writer.finish()?;
-    String::from_utf8(bytes).map_err(|e| Error::store(e.to_string(), None))
+    let mut text = String::from_utf8(bytes).map_err(|e| Error::store(e.to_string(), None))?;
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }

@@ -56,10 +56,7 @@ mod tests {
     #[test]
     fn chinese_cells_line_up() {
         let table = text_table(&["name".into()], &[vec!["速卖通".into()], vec!["Temu".into()]]);
-        let widths: Vec<usize> = table
-            .lines()
-            .map(unicode_width::UnicodeWidthStr::width)
-            .collect();
+        let widths: Vec<usize> = table.lines().map(unicode_width::UnicodeWidthStr::width).collect();
         assert!(widths.windows(2).all(|w| w[0] == w[1]), "{table}");
     }
 

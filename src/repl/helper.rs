@@ -24,9 +24,35 @@ pub(super) const REPL_COMMANDS: &[(&str, &str)] = &[
 ];
 
 const SPARQL_KEYWORDS: &[&str] = &[
-    "SELECT", "WHERE", "PREFIX", "BASE", "ASK", "CONSTRUCT", "DESCRIBE", "FILTER", "OPTIONAL",
-    "UNION", "ORDER", "BY", "GROUP", "LIMIT", "OFFSET", "DISTINCT", "INSERT", "DELETE", "DATA",
-    "GRAPH", "BIND", "VALUES", "AS", "COUNT", "MINUS", "NOT", "EXISTS", "SERVICE", "HAVING",
+    "SELECT",
+    "WHERE",
+    "PREFIX",
+    "BASE",
+    "ASK",
+    "CONSTRUCT",
+    "DESCRIBE",
+    "FILTER",
+    "OPTIONAL",
+    "UNION",
+    "ORDER",
+    "BY",
+    "GROUP",
+    "LIMIT",
+    "OFFSET",
+    "DISTINCT",
+    "INSERT",
+    "DELETE",
+    "DATA",
+    "GRAPH",
+    "BIND",
+    "VALUES",
+    "AS",
+    "COUNT",
+    "MINUS",
+    "NOT",
+    "EXISTS",
+    "SERVICE",
+    "HAVING",
 ];
 
 /// What the helper completes from; refreshed by the loop when the graph changes.
@@ -72,7 +98,6 @@ impl ReplHelper {
         commands.sort();
         ReplHelper { vocabulary: Vocabulary::default(), commands, files: FilenameCompleter::new(), colour }
     }
-
 }
 
 impl Completer for ReplHelper {

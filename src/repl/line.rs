@@ -3,8 +3,21 @@
 
 /// Words that start SPARQL rather than a command.
 const SPARQL_STARTS: &[&str] = &[
-    "SELECT", "ASK", "CONSTRUCT", "PREFIX", "BASE", "INSERT", "DELETE", "WITH", "LOAD", "CLEAR",
-    "DROP", "CREATE", "ADD", "MOVE", "COPY",
+    "SELECT",
+    "ASK",
+    "CONSTRUCT",
+    "PREFIX",
+    "BASE",
+    "INSERT",
+    "DELETE",
+    "WITH",
+    "LOAD",
+    "CLEAR",
+    "DROP",
+    "CREATE",
+    "ADD",
+    "MOVE",
+    "COPY",
 ];
 
 /// True when the input is SPARQL. `describe` is a command unless it is followed by a
@@ -71,16 +84,7 @@ pub fn sparql_complete(input: &str) -> bool {
                     }
                 }
             }
-            '<' => {
-                // An IRI runs to `>` without white space; otherwise `<` is less-than.
-                let mut j = i + 1;
-                while j < chars.len() && chars[j] != '>' && !chars[j].is_whitespace() {
-                    j += 1;
-                }
-                if j < chars.len() && chars[j] == '>' {
-                    i = j;
-                }
-            }
+            '<' => i = crate::limits::iri_end(&chars, i),
             '{' | '(' | '[' => depth += 1,
             '}' | ')' | ']' => depth -= 1,
             _ => {}

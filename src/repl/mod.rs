@@ -179,7 +179,13 @@ fn vocabulary(session: &mut Session) -> Vocabulary {
 }
 
 /// Runs one entry, writing its output; returns the flow and the exit code it implies.
-fn run_entry(session: &mut Session, entry: &str, out: &mut dyn Write, err: &mut dyn Write, history: Option<&[String]>) -> (Flow, i32) {
+fn run_entry(
+    session: &mut Session,
+    entry: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+    history: Option<&[String]>,
+) -> (Flow, i32) {
     let started = Instant::now();
     let result = dispatch(session, entry, history);
     let (flow, code) = match result {
@@ -214,7 +220,11 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
             session.prefixes.push((prefix, iri));
         }
         if only_declarations(entry) {
-            return Ok(Some(Output { text: String::new(), notes: vec!["prefixes declared for this session".to_owned()], status: 0 }));
+            return Ok(Some(Output {
+                text: String::new(),
+                notes: vec!["prefixes declared for this session".to_owned()],
+                status: 0,
+            }));
         }
         let query = QueryArgs {
             query: Some(entry.to_owned()),
@@ -224,7 +234,8 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
             update: !session.graph.is_read_only(),
             output: None,
         };
-        return with_cancellation(session, |session| execute(session, Command::Query(query), &SettingsArgs::default())).map(Some);
+        return with_cancellation(session, |session| execute(session, Command::Query(query), &SettingsArgs::default()))
+            .map(Some);
     }
     let words = split_words(entry).map_err(|e| Error::input(e.to_string(), None))?;
     let Some(first) = words.first() else { return Ok(Some(Output::default())) };
@@ -236,7 +247,8 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
         Err(error) => {
             let text = error.render().to_string();
             return match error.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                clap::error::ErrorKind::DisplayHelp
+                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
                     Ok(Some(Output { text, notes: Vec::new(), status: 0 }))
                 }
                 _ => Err(Error::input(
@@ -267,7 +279,12 @@ fn with_cancellation<T>(session: &mut Session, run: impl FnOnce(&mut Session) ->
 }
 
 /// The REPL-only commands. `Ok(None)` when `name` is not one of them.
-fn session_command(session: &mut Session, name: &str, args: &[String], history: Option<&[String]>) -> Result<Option<Option<Output>>, Error> {
+fn session_command(
+    session: &mut Session,
+    name: &str,
+    args: &[String],
+    history: Option<&[String]>,
+) -> Result<Option<Option<Output>>, Error> {
     let text = |text: String| Ok(Some(Some(Output { text, notes: Vec::new(), status: 0 })));
     let note = |note: String| Ok(Some(Some(Output { text: String::new(), notes: vec![note], status: 0 })));
     let value = args.first().map(String::as_str);
@@ -284,15 +301,33 @@ fn session_command(session: &mut Session, name: &str, args: &[String], history: 
         }
         "prefixes" => {
             let mut listing = String::new();
-            for (prefix, iri) in crate::vocab::PREFIXES.iter().map(|(p, i)| (p.to_string(), i.to_string())).chain(session.prefixes.iter().cloned()) {
+            for (prefix, iri) in crate::vocab::PREFIXES
+                .iter()
+                .map(|(p, i)| (p.to_string(), i.to_string()))
+                .chain(session.prefixes.iter().cloned())
+            {
                 listing.push_str(&format!("PREFIX {prefix}: <{iri}>\n"));
             }
             text(listing)
         }
         "format" => match value {
-            None => text(format!("{}\n", session.settings.format.unwrap_or_default().to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default())),
+            None => text(format!(
+                "{}\n",
+                session
+                    .settings
+                    .format
+                    .unwrap_or_default()
+                    .to_possible_value()
+                    .map(|v| v.get_name().to_owned())
+                    .unwrap_or_default()
+            )),
             Some(v) => {
-                let format = TableFormat::from_str(v, true).map_err(|_| Error::input(format!("unknown format `{v}`"), Some("table, csv, tsv, json, xml or markdown".to_owned())))?;
+                let format = TableFormat::from_str(v, true).map_err(|_| {
+                    Error::input(
+                        format!("unknown format `{v}`"),
+                        Some("table, csv, tsv, json, xml or markdown".to_owned()),
+                    )
+                })?;
                 session.settings.format = Some(format);
                 note(format!("answers as {v}"))
             }
@@ -300,7 +335,8 @@ fn session_command(session: &mut Session, name: &str, args: &[String], history: 
         "lang" => match value {
             None => text(format!("{}\n", session.settings.lang.tag())),
             Some(v) => {
-                session.settings.lang = Lang::from_str(v, true).map_err(|_| Error::input(format!("unknown language `{v}`"), Some("en or zh".to_owned())))?;
+                session.settings.lang = Lang::from_str(v, true)
+                    .map_err(|_| Error::input(format!("unknown language `{v}`"), Some("en or zh".to_owned())))?;
                 note(format!("labels in {v}"))
             }
         },
@@ -314,20 +350,30 @@ fn session_command(session: &mut Session, name: &str, args: &[String], history: 
             note(format!("timing {}", if session.settings.timing { "on" } else { "off" }))
         }
         "timeout" => match value {
-            None => text(format!("{}\n", session.settings.timeout.map_or("off".to_owned(), |t| format!("{}s", t.as_secs_f64())))),
+            None => text(format!(
+                "{}\n",
+                session.settings.timeout.map_or("off".to_owned(), |t| format!("{}s", t.as_secs_f64()))
+            )),
             Some("off") => {
                 session.settings.timeout = None;
                 note("no timeout".to_owned())
             }
             Some(v) => {
-                let seconds: f64 = v.parse().map_err(|_| Error::input(format!("timeout takes seconds or off, not `{v}`"), None))?;
+                let seconds: f64 =
+                    v.parse().map_err(|_| Error::input(format!("timeout takes seconds or off, not `{v}`"), None))?;
                 session.settings.timeout = Some(timeout_duration(seconds)?);
                 note(format!("queries time out after {seconds}s"))
             }
         },
         "history" => {
             let entries = history.unwrap_or(&[]);
-            text(entries.iter().enumerate().map(|(i, e)| format!("{:>4}  {}\n", i + 1, e.replace('\n', "\n      "))).collect())
+            text(
+                entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| format!("{:>4}  {}\n", i + 1, e.replace('\n', "\n      ")))
+                    .collect(),
+            )
         }
         _ => Ok(None),
     }
@@ -337,7 +383,11 @@ fn help_text() -> String {
     let grammar = <ReplLine as clap::CommandFactory>::command();
     let mut out = String::from("Commands (the same words and flags as the command line):\n");
     for sub in grammar.get_subcommands().filter(|c| c.get_name() != "repl") {
-        out.push_str(&format!("  {:<10} {}\n", sub.get_name(), sub.get_about().map(|a| a.to_string()).unwrap_or_default()));
+        out.push_str(&format!(
+            "  {:<10} {}\n",
+            sub.get_name(),
+            sub.get_about().map(|a| a.to_string()).unwrap_or_default()
+        ));
     }
     out.push_str("\nSession commands:\n");
     for (name, about) in REPL_COMMANDS {
@@ -348,4 +398,3 @@ fn help_text() -> String {
     out.push_str("Tab completes commands, flags, entity names (English or 中文) and prefixed names.\n");
     out
 }
-

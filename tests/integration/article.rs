@@ -244,6 +244,7 @@ fn which_platforms_ranked_where_on_the_us_shopping_chart() {
     assert_eq!(
         rows,
         vec![
+            vec!["2025-04", "dhgate", "1"],
             vec!["2025-04", "aliexpress", "15"],
             vec!["2025-04-16", "taobao", "2"],
             vec!["2025-04-18", "alibaba-com", "4"],

@@ -11,7 +11,8 @@ fn describe(name: &str) -> crate::util::Outcome {
 fn describe_finds_aliexpress_by_every_kind_of_name() {
     let iri = entity("aliexpress");
     let angle = format!("<{iri}>");
-    for name in ["AliExpress", "速卖通", "国际版淘宝", "aliexpress", "entity:aliexpress", iri.as_str(), angle.as_str()] {
+    for name in ["AliExpress", "速卖通", "国际版淘宝", "aliexpress", "entity:aliexpress", iri.as_str(), angle.as_str()]
+    {
         let out = describe(name);
         assert_eq!(out.stdout.lines().next(), Some("AliExpress · 速卖通"), "describe {name}:\n{}", out.stdout);
         assert!(out.stdout.contains(&format!("iri: {iri}")), "describe {name}:\n{}", out.stdout);
@@ -33,13 +34,15 @@ fn describe_text_groups_relations_with_quote_and_source() {
     let organization = out.stdout.find("\nOrganization\n").expect("Organization group");
     let competition = out.stdout.find("\nCompetition\n").expect("Competition group");
     assert!(competition < organization, "groups are sorted:\n{}", out.stdout);
-    let operated = out.stdout.find("←operates— Alibaba International Digital Commerce Group").expect("incoming operates");
+    let operated =
+        out.stdout.find("←operates— Alibaba International Digital Commerce Group").expect("incoming operates");
     assert!(operated > organization, "operates sits under Organization");
     let after = &out.stdout[operated..];
     let mut lines = after.lines().skip(1);
     assert_eq!(lines.next().map(str::trim), Some("“阿里国际（AIDC）旗下跨境平台速卖通”"));
     assert_eq!(lines.next().map(str::trim), Some("— 淘宝火了，关速卖通什么事？, 2025-04-21"));
-    out.stdout_has("—is part of→ Alibaba International Digital Commerce Group").stdout_has("—launched→ Choice  [since 2023-03]");
+    out.stdout_has("—is part of→ Alibaba International Digital Commerce Group")
+        .stdout_has("—launched→ Choice  [since 2023-03]");
 }
 
 #[test]
@@ -54,7 +57,11 @@ fn describe_text_lists_attributes_and_figures_with_quotes() {
 #[test]
 fn describe_marks_claims_with_their_speaker() {
     let out = describe("AliExpress");
-    let line = out.stdout.lines().position(|l| l.contains("—launched→ AliExpress March anniversary sale (2025)")).expect("the claim");
+    let line = out
+        .stdout
+        .lines()
+        .position(|l| l.contains("—launched→ AliExpress March anniversary sale (2025)"))
+        .expect("the claim");
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(lines[line].ends_with("[claim]"), "{}", lines[line]);
     assert_eq!(lines[line + 1].trim(), "“速卖通刚刚完成其3月周年庆大促”");
@@ -94,7 +101,9 @@ fn describe_json_marks_claims_unasserted_with_speaker() {
         .as_array()
         .expect("relations")
         .iter()
-        .find(|r| r["property"] == "https://w3id.org/stratagraph/ontology#competesWith" && r["other"] == entity("aliexpress"))
+        .find(|r| {
+            r["property"] == "https://w3id.org/stratagraph/ontology#competesWith" && r["other"] == entity("aliexpress")
+        })
         .expect("the competes-with claim");
     assert_eq!(claim["asserted"], false);
     assert_eq!(claim["evidence"][0]["claimed_by"], entity("earlier-commentators"));
@@ -130,7 +139,12 @@ fn describe_unknown_chinese_prefix_suggests_the_entity() {
 
 #[test]
 fn describe_nothing_like_it_points_to_search() {
-    Test::new().args(["describe", "Nothing at all"]).run().code(2).stderr_has("unknown entity").stderr_has("stratagraph search");
+    Test::new()
+        .args(["describe", "Nothing at all"])
+        .run()
+        .code(2)
+        .stderr_has("unknown entity")
+        .stderr_has("stratagraph search");
 }
 
 #[test]

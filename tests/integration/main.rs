@@ -3,6 +3,15 @@
 
 #![allow(unreachable_pub)]
 
-mod util;
 mod article;
+mod check;
+mod describe_search;
+mod export;
+mod fuzz;
+mod hardening;
+mod paths;
+mod query;
 mod repl;
+mod reports;
+mod store;
+mod util;

@@ -4,7 +4,8 @@
 
 use crate::util::{entity, select, Test};
 
-const PLATFORMS: &str = r#"SELECT ?id ?en WHERE { ?id a sg:Platform ; rdfs:label ?en FILTER(lang(?en) = "en") } ORDER BY ?en LIMIT 3"#;
+const PLATFORMS: &str =
+    r#"SELECT ?id ?en WHERE { ?id a sg:Platform ; rdfs:label ?en FILTER(lang(?en) = "en") } ORDER BY ?en LIMIT 3"#;
 const AIDC_OPERATES: &str = "ASK { entity:aidc sg:operates entity:aliexpress }";
 const ALIEXPRESS_OPERATES_AIDC: &str = "ASK { entity:aliexpress sg:operates entity:aidc }";
 const OPERATES: &str = "CONSTRUCT { ?s sg:operates ?o } WHERE { ?s sg:operates ?o }";
@@ -13,7 +14,16 @@ const OPERATES: &str = "CONSTRUCT { ?s sg:operates ?o } WHERE { ?s sg:operates ?
 fn width(text: &str) -> usize {
     text.chars()
         .map(|c| match c as u32 {
-            0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6 => 2,
             _ => 1,
         })
         .sum()
@@ -50,7 +60,8 @@ fn select_table_says_1_row_and_0_rows() {
 
 #[test]
 fn select_table_stays_aligned_with_chinese_cells() {
-    let query = "SELECT ?who ?quote WHERE { ?c a sg:Claim ; rdf:subject entity:aliexpress ; rdf:predicate sg:launched ; \
+    let query =
+        "SELECT ?who ?quote WHERE { ?c a sg:Claim ; rdf:subject entity:aliexpress ; rdf:predicate sg:launched ; \
                  rdf:object entity:anniversary-sale ; sg:quote ?quote ; prov:wasAttributedTo ?who }";
     let out = Test::new().args(["query", query]).run().success().stdout_has("速卖通刚刚完成其3月周年庆大促");
     let lines = table_lines(&out.stdout);
@@ -70,7 +81,8 @@ fn select_csv_has_header_and_full_iris() {
 
 #[test]
 fn select_csv_quotes_commas_and_quotes() {
-    let out = Test::new().args(["query", "--format", "csv", r#"SELECT ?x WHERE { BIND("a,\"b\"" AS ?x) }"#]).run().success();
+    let out =
+        Test::new().args(["query", "--format", "csv", r#"SELECT ?x WHERE { BIND("a,\"b\"" AS ?x) }"#]).run().success();
     assert_eq!(out.stdout.lines().nth(1).map(str::trim_end), Some(r#""a,""b""""#));
 }
 
@@ -158,7 +170,8 @@ fn construct_ntriples_has_one_full_triple_per_line() {
         assert!(line.starts_with('<') && line.ends_with(" ."), "not an N-Triples line: {line}");
         assert_eq!(line.matches('<').count(), 3, "not three IRIs: {line}");
     }
-    let expected = format!("<{}> <https://w3id.org/stratagraph/ontology#operates> <{}> .", entity("aidc"), entity("aliexpress"));
+    let expected =
+        format!("<{}> <https://w3id.org/stratagraph/ontology#operates> <{}> .", entity("aidc"), entity("aliexpress"));
     assert!(lines.contains(&expected.as_str()), "{}", out.stdout);
 }
 
@@ -193,12 +206,20 @@ fn construct_rdfxml_names_both_resources() {
 
 #[test]
 fn predeclared_prefixes_work_without_prefix_lines() {
-    assert_eq!(select("SELECT ?o WHERE { entity:aliexpress org:subOrganizationOf ?o }", &["o"]), vec![vec![entity("aidc")]]);
-    assert_eq!(select("SELECT ?d WHERE { entity:aliexpress schema:foundingDate ?d }", &["d"]), vec![vec!["2010".to_owned()]]);
-    let mut labels: Vec<String> = select("SELECT ?l WHERE { entity:aliexpress skos:prefLabel ?l }", &["l"]).into_iter().flatten().collect();
+    assert_eq!(
+        select("SELECT ?o WHERE { entity:aliexpress org:subOrganizationOf ?o }", &["o"]),
+        vec![vec![entity("aidc")]]
+    );
+    assert_eq!(
+        select("SELECT ?d WHERE { entity:aliexpress schema:foundingDate ?d }", &["d"]),
+        vec![vec!["2010".to_owned()]]
+    );
+    let mut labels: Vec<String> =
+        select("SELECT ?l WHERE { entity:aliexpress skos:prefLabel ?l }", &["l"]).into_iter().flatten().collect();
     labels.sort();
     assert_eq!(labels, ["AliExpress", "速卖通"]);
-    let derived = select("SELECT (COUNT(*) AS ?n) WHERE { ?c a sg:Claim ; prov:wasDerivedFrom entity:woshipm-6207665 }", &["n"]);
+    let derived =
+        select("SELECT (COUNT(*) AS ?n) WHERE { ?c a sg:Claim ; prov:wasDerivedFrom entity:woshipm-6207665 }", &["n"]);
     assert_ne!(derived[0][0], "0");
 }
 
@@ -228,8 +249,20 @@ fn empty_query_is_refused() {
 }
 
 #[test]
+fn regression_query_file_that_cannot_be_read_exits_3() {
+    // Exit 3 is for a file that cannot be read: `check` and `load` use it for a missing
+    // file, while `query -f` reported it as bad input (2).
+    Test::new().args(["query", "-f", "missing.rq"]).run().code(3).stderr_has("cannot read missing.rq");
+}
+
+#[test]
 fn query_text_and_file_conflict() {
-    Test::new().file("q.rq", "ASK {}").args(["query", "-f", "q.rq", "ASK {}"]).run().code(2).stderr_has("cannot be used with");
+    Test::new()
+        .file("q.rq", "ASK {}")
+        .args(["query", "-f", "q.rq", "ASK {}"])
+        .run()
+        .code(2)
+        .stderr_has("cannot be used with");
 }
 
 #[test]
@@ -271,10 +304,7 @@ fn update_without_update_flag_is_refused() {
 fn update_insert_data_on_the_in_memory_graph_adds_one_quad() {
     let out = Test::new().args(["query", "--update", "INSERT DATA { entity:x sg:operates entity:y }"]).run().success();
     let text = format!("{}{}", out.stdout, out.stderr);
-    let numbers: Vec<usize> = text
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
+    let numbers: Vec<usize> = text.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect();
     assert!(text.contains("update done"), "{text}");
     assert_eq!(numbers.len(), 2, "expected `before → after` counts: {text}");
     assert_eq!(numbers[1], numbers[0] + 1, "{text}");
@@ -318,7 +348,8 @@ fn syntax_position(stderr: &str) -> (usize, usize) {
 }
 
 fn caret_offset(stderr: &str) -> usize {
-    let caret = stderr.lines().find(|l| l.trim_end().ends_with('^') && l.trim_start().starts_with('|')).expect("a caret line");
+    let caret =
+        stderr.lines().find(|l| l.trim_end().ends_with('^') && l.trim_start().starts_with('|')).expect("a caret line");
     let bar = caret.find('|').expect("bar");
     caret[bar + 2..].find('^').expect("caret")
 }
@@ -326,7 +357,12 @@ fn caret_offset(stderr: &str) -> usize {
 #[test]
 fn syntax_error_shows_position_line_and_caret() {
     let query = "SELECT ?x WHERE { ?x a sg:Platform . FILTR(?x) }";
-    let out = Test::new().args(["query", query]).run().code(2).stderr_has("sparql syntax error at 1:").stderr_has(&format!("1 | {query}"));
+    let out = Test::new()
+        .args(["query", query])
+        .run()
+        .code(2)
+        .stderr_has("sparql syntax error at 1:")
+        .stderr_has(&format!("1 | {query}"));
     let (line, column) = syntax_position(&out.stderr);
     assert_eq!(line, 1);
     assert_eq!(caret_offset(&out.stderr), column - 1, "caret not under column {column}:\n{}", out.stderr);
@@ -335,7 +371,12 @@ fn syntax_error_shows_position_line_and_caret() {
 #[test]
 fn syntax_error_on_a_later_line_shows_that_line() {
     let query = "SELECT ?x\nWHERE { ?x a sg:Platform }\nLIMT 3";
-    let out = Test::new().args(["query", query]).run().code(2).stderr_has("sparql syntax error at 3:").stderr_has("3 | LIMT 3");
+    let out = Test::new()
+        .args(["query", query])
+        .run()
+        .code(2)
+        .stderr_has("sparql syntax error at 3:")
+        .stderr_has("3 | LIMT 3");
     let (_, column) = syntax_position(&out.stderr);
     assert_eq!(caret_offset(&out.stderr), column - 1);
 }
@@ -353,13 +394,17 @@ fn syntax_error_caret_counts_chinese_as_double_width() {
 fn regression_syntax_error_at_end_of_input_after_trailing_newline_still_shows_a_caret() {
     // A query read from a file or stdin ends with a newline; an error at the very end is
     // reported on the line after it, which has no text, and the excerpt used to vanish.
-    Test::new()
+    let out = Test::new()
         .args(["query"])
         .stdin("SELECT ?x WHERE { ?x a sg:Platform } LIMIT\n")
         .run()
         .code(2)
-        .stderr_has("sparql syntax error at ")
-        .stderr_has("^");
+        .stderr_has("sparql syntax error at ");
+    assert!(
+        out.stderr.lines().any(|l| l.trim_start().starts_with('|') && l.trim_end().ends_with('^')),
+        "no excerpt with a caret:\n{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -373,7 +418,11 @@ fn timeout_cancels_a_heavy_query_with_exit_4() {
 
 #[test]
 fn timeout_must_be_positive() {
-    Test::new().args(["query", "--timeout", "0", "ASK {}"]).run().code(2).stderr_has("--timeout must be a positive number");
+    Test::new()
+        .args(["query", "--timeout", "0", "ASK {}"])
+        .run()
+        .code(2)
+        .stderr_has("--timeout must be a positive number");
 }
 
 #[test]

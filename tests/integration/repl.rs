@@ -61,13 +61,7 @@ fn cli_and_repl_give_the_same_output_for_the_same_words() {
 
 #[test]
 fn scripted_help_lists_session_commands_and_command_help_works() {
-    Test::new()
-        .args(["repl"])
-        .stdin("help\nhelp path\n")
-        .run()
-        .success()
-        .stdout_has("timing")
-        .stdout_has("--via");
+    Test::new().args(["repl"]).stdin("help\nhelp path\n").run().success().stdout_has("timing").stdout_has("--via");
 }
 
 /// rexpect reads the terminal byte by byte, one char per byte: expect UTF-8 text that way.

@@ -74,11 +74,6 @@ impl Test {
         self
     }
 
-    /// The folder the run will happen in.
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
     /// Runs the binary and returns what happened.
     pub fn run(self) -> Outcome {
         let mut command = Command::new(binary());
@@ -131,7 +126,12 @@ impl Outcome {
     /// Asserts standard output contains `text`.
     #[track_caller]
     pub fn stdout_has(self, text: &str) -> Outcome {
-        assert!(self.stdout.contains(text), "stdout lacks {text:?}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
@@ -145,7 +145,12 @@ impl Outcome {
     /// Asserts standard error contains `text`.
     #[track_caller]
     pub fn stderr_has(self, text: &str) -> Outcome {
-        assert!(self.stderr.contains(text), "stderr lacks {text:?}\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}\nstdout:\n{}\nstderr:\n{}",
+            self.stdout,
+            self.stderr
+        );
         self
     }
 
@@ -163,12 +168,7 @@ impl Outcome {
             .as_array()
             .unwrap_or_else(|| panic!("not a SPARQL JSON result:\n{}", self.stdout))
             .iter()
-            .map(|row| {
-                variables
-                    .iter()
-                    .map(|v| row[*v]["value"].as_str().unwrap_or("").to_owned())
-                    .collect()
-            })
+            .map(|row| variables.iter().map(|v| row[*v]["value"].as_str().unwrap_or("").to_owned()).collect())
             .collect()
     }
 }

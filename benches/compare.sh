@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds stratagraph, makes the synthetic data, and runs stratagraph and the peer tools
 # (pyoxigraph, rdflib, networkx, igraph, rustworkx) on the same files in one run.
-#   bash bench/compare.sh                 # sizes 10k 100k 1m 10m triples, release build
-#   bash bench/compare.sh --sizes "10k 100k"
-#   bash bench/compare.sh --smoke         # 10k only, debug build, quick: what CI runs
+#   bash benches/compare.sh                 # sizes 10k 100k 1m 10m triples, release build
+#   bash benches/compare.sh --sizes "10k 100k"
+#   bash benches/compare.sh --smoke         # 10k only, debug build, quick: what CI runs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="10k 100k 1m 10m"
@@ -19,7 +19,7 @@ while [ $# -gt 0 ]; do
 done
 if [ "$profile" = release ]; then cargo build --release --quiet; else cargo build --quiet; fi
 bin="${CARGO_TARGET_DIR:-target}/$profile/stratagraph"
-venv=bench/.venv
+venv=benches/.venv
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
 fi
@@ -27,4 +27,4 @@ if ! "$venv/bin/python" -c "import pyoxigraph, rdflib, networkx, igraph, rustwor
   "$venv/bin/pip" install --quiet --disable-pip-version-check pyoxigraph rdflib networkx igraph rustworkx \
     || echo "warning: could not install every Python peer; their columns will be empty" >&2
 fi
-exec "$venv/bin/python" bench/compare.py --bin "$bin" --sizes $sizes $([ "$smoke" = 1 ] && echo --smoke)
+exec "$venv/bin/python" benches/compare.py --bin "$bin" --sizes $sizes $([ "$smoke" = 1 ] && echo --smoke)

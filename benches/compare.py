@@ -1,6 +1,6 @@
 """Runs stratagraph and its peers on the same generated files and prints Markdown tables
 of medians with ratios. Every measurement runs in its own process under /usr/bin/time, so
-peak memory (RSS) is per run. Called by bench/compare.sh."""
+peak memory (RSS) is per run. Called by benches/compare.sh."""
 
 import argparse, json, os, platform, random, shutil, statistics, subprocess, sys, tempfile, time
 

@@ -1,0 +1,65 @@
+//! The bodies of the fuzz targets, shared by the libFuzzer binaries in `fuzz_targets/` and
+//! by the integration test that replays every kept input under `regressions/`. Each body
+//! may return an error for bad input; it must never panic, hang or grow without bound.
+
+use stratagraph::cli::ReplLine;
+use stratagraph::facts::{self, FactFile};
+use stratagraph::repl::line;
+use stratagraph::resolve::EntityIndex;
+use stratagraph::store::Graph;
+
+use clap::Parser as _;
+
+thread_local! {
+    /// The built-in graph, opened once per process: the fact-file target checks against
+    /// its ontology and entities, the resolver target searches its labels.
+    static BUILTIN: (Graph, EntityIndex) = {
+        let graph = Graph::builtin(false).expect("the built-in graph opens");
+        let index = EntityIndex::build(graph.store()).expect("the built-in index builds");
+        (graph, index)
+    };
+}
+
+/// A fact file from raw bytes: decoding, TOML parsing with locations, and lowering to quads
+/// against the built-in ontology and entities (everything a load does but the commit).
+pub fn fact_file(data: &[u8]) {
+    let Ok(text) = facts::decode("fuzz.toml", data.to_vec()) else { return };
+    let Ok(file) = FactFile::parse("fuzz.toml", None, text) else { return };
+    BUILTIN.with(|(graph, _)| {
+        let _ = graph.check_facts(&[file], None);
+    });
+}
+
+/// One REPL entry: the SPARQL-or-command decision, the completeness checks that decide
+/// whether to read another line, prefix declarations, the word splitter and the shared
+/// clap grammar.
+pub fn repl_line(data: &[u8]) {
+    let Ok(entry) = std::str::from_utf8(data) else { return };
+    let _ = line::entry_complete(entry);
+    if line::is_sparql(entry) {
+        let _ = line::sparql_complete(entry);
+        let _ = line::prefix_declarations(entry);
+        let _ = line::only_declarations(entry);
+        return;
+    }
+    let Ok(words) = line::split_words(entry) else { return };
+    if let Err(error) = ReplLine::try_parse_from(&words) {
+        let _ = error.render().to_string();
+    }
+}
+
+/// A saved report's text: the `# key: value` header and its parameters, and the query.
+pub fn report_header(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = stratagraph::reports::parse_report("fuzz.rq", "fuzz", text);
+}
+
+/// A name typed for an entity: resolution (ids, IRIs, prefixed names, labels in either
+/// language, aliases) and the fuzzy search behind its hints.
+pub fn entity_resolver(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    BUILTIN.with(|(graph, index)| {
+        let _ = index.resolve(graph.store(), text);
+        let _ = index.search(text, 10);
+    });
+}

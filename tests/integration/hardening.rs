@@ -1,0 +1,306 @@
+//! Hostile input, crash safety and concurrency: every case is answered with a clear error
+//! or a correct result, never a panic, a hang or a half-written store.
+
+use crate::util::{binary, Test};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn count(store: &std::path::Path) -> usize {
+    let outcome = Test::new()
+        .args([
+            "--store",
+            store.to_str().unwrap(),
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+            "--format",
+            "csv",
+        ])
+        .run()
+        .success();
+    outcome.stdout.lines().nth(1).unwrap().trim().parse().unwrap()
+}
+
+#[test]
+fn killed_loads_leave_the_store_before_or_after_never_between() {
+    let setup = Test::new().args(["gen", "--entities", "30000", "-o", "big.nt"]).run().success();
+    let nt = setup.dir.join("big.nt");
+    let triples = std::fs::read_to_string(&nt).unwrap().lines().count();
+    let store = setup.dir.join("store");
+    Test::new().args(["--bare", "--store", store.to_str().unwrap(), "validate"]).run().success();
+    let before = count(&store);
+    let mut loaded_once = false;
+    for delay_ms in [30u64, 120, 300, 700, 1500] {
+        let mut child = Command::new(binary())
+            .args(["--store", store.to_str().unwrap(), "-q", "load", nt.to_str().unwrap()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        Test::new().args(["--store", store.to_str().unwrap(), "validate"]).run().success().stdout_has("store is valid");
+        let now = count(&store);
+        assert!(
+            now == before || now == before + triples,
+            "after a kill at {delay_ms} ms: {now} quads, expected {before} or {}",
+            before + triples
+        );
+        loaded_once |= now == before + triples;
+        if loaded_once {
+            break;
+        }
+    }
+    if !loaded_once {
+        Test::new().args(["--store", store.to_str().unwrap(), "-q", "load", nt.to_str().unwrap()]).run().success();
+        assert_eq!(count(&store), before + triples);
+    }
+}
+
+#[test]
+fn a_second_writer_is_told_the_store_is_in_use_and_readers_still_read() {
+    let setup = Test::new().args(["--store", "kb", "validate"]).run().success();
+    let store = setup.dir.join("kb");
+    let mut holder = Command::new(binary())
+        .args(["--store", store.to_str().unwrap(), "repl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the holder has the store open: a writer then fails with "in use".
+    let mut refused = None;
+    for _ in 0..50 {
+        let outcome = Test::new()
+            .file("x.ttl", "<x:a> <x:b> <x:c> .")
+            .args(["--store", store.to_str().unwrap(), "load", "x.ttl"])
+            .run();
+        if outcome.code == 3 {
+            refused = Some(outcome);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let refused = refused.expect("a second writer is refused while the first holds the store");
+    assert!(refused.stderr.contains("in use"), "{}", refused.stderr);
+    assert!(refused.stderr.contains("--read-only"), "the hint names --read-only: {}", refused.stderr);
+    Test::new()
+        .args(["--store", store.to_str().unwrap(), "--read-only", "describe", "AliExpress"])
+        .run()
+        .success()
+        .stdout_has("速卖通");
+    drop(holder.stdin.take());
+    let _ = holder.wait();
+}
+
+#[test]
+fn many_threads_reading_one_store_agree_with_one_reader() {
+    use stratagraph::sparql::{run, Answer, QueryOptions};
+    let graph = std::sync::Arc::new(stratagraph::store::Graph::builtin(false).unwrap());
+    let query = "SELECT ?s ?o WHERE { ?s sg:operates|org:subOrganizationOf ?o } ORDER BY ?s ?o";
+    let render = |answer: Answer| format!("{answer:?}");
+    let expected = render(run(&graph, query, &QueryOptions::default()).unwrap());
+    let threads: Vec<_> = (0..8)
+        .map(|_| {
+            let graph = graph.clone();
+            std::thread::spawn(move || {
+                (0..20).map(|_| render(run(&graph, query, &QueryOptions::default()).unwrap())).collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    for thread in threads {
+        for answer in thread.join().unwrap() {
+            assert_eq!(answer, expected);
+        }
+    }
+}
+
+#[test]
+fn deeply_nested_sparql_is_refused_not_a_stack_overflow() {
+    let query = format!("SELECT * WHERE {}?s ?p ?o{}", "{ ".repeat(100_000), " }".repeat(100_000));
+    Test::new().file("deep.rq", query).args(["query", "-f", "deep.rq"]).run().code(2).stderr_has("nests brackets");
+    let parens = format!("SELECT * WHERE {{ FILTER({}1{}) }}", "(".repeat(50_000), ")".repeat(50_000));
+    Test::new().args(["query", &parens]).run().code(2).stderr_has("nests brackets");
+    // Nesting within the limit still runs.
+    let fine = format!("ASK {{ FILTER({}true{}) }}", "(".repeat(150), ")".repeat(150));
+    Test::new().args(["query", &fine]).run().success().stdout_has("true");
+}
+
+#[test]
+fn deeply_nested_fact_file_is_refused() {
+    let text = format!("x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    Test::new().file("deep.toml", text).args(["check", "deep.toml"]).run().code(2).stderr_has("nests brackets");
+}
+
+#[test]
+fn cartesian_product_is_cancelled_by_the_timeout() {
+    Test::new()
+        .args(["--timeout", "1", "query", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"])
+        .run()
+        .code(4)
+        .stderr_has("timeout");
+}
+
+#[test]
+fn network_access_is_refused_without_permission() {
+    Test::new()
+        .args(["query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"])
+        .run()
+        .code(2)
+        .stderr_has("--allow-service");
+    Test::new()
+        .args(["query", "--update", "LOAD <http://127.0.0.1:9/data.ttl>"])
+        .run()
+        .code(2)
+        .stderr_has("--allow-service");
+}
+
+#[test]
+fn huge_strings_in_a_fact_file_load() {
+    let long = "长".repeat(100_000);
+    let text = format!(
+        "[[source]]\nid = \"s\"\ntitle = \"t\"\n\n[[entity]]\nid = \"e\"\nclass = \"Company\"\nen = \"E\"\nzh = \"{long}\"\n\n[[relation]]\nsubject = \"e\"\nproperty = \"competesWith\"\nobject = \"aliexpress\"\nquote = \"{long}\"\n"
+    );
+    Test::new().file("long.toml", text).args(["--store", "kb", "load", "long.toml"]).run().success();
+}
+
+#[test]
+fn garbage_files_are_bad_input_and_load_nothing() {
+    let mut garbage = Vec::with_capacity(8 << 20);
+    let mut state: u64 = 1;
+    while garbage.len() < 8 << 20 {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        garbage.extend_from_slice(&state.to_le_bytes());
+    }
+    let setup = Test::new().args(["--store", "kb", "validate"]).run().success();
+    let store = setup.dir.join("kb");
+    let before = count(&store);
+    for name in ["garbage.nt", "garbage.ttl", "garbage.toml"] {
+        let path = setup.dir.join(name);
+        std::fs::write(&path, &garbage).unwrap();
+        let outcome = Test::new().args(["--store", store.to_str().unwrap(), "load", path.to_str().unwrap()]).run();
+        assert_eq!(outcome.code, 2, "{name}: {}", outcome.stderr);
+        assert_eq!(count(&store), before, "{name} loaded nothing");
+    }
+}
+
+#[test]
+fn cyclic_organization_hierarchies_do_not_hang() {
+    let text = "[[source]]\nid = \"s\"\ntitle = \"t\"\n\n\
+        [[entity]]\nid = \"a\"\nclass = \"Company\"\nen = \"Cycle A\"\nzh = \"甲\"\n\n\
+        [[entity]]\nid = \"b\"\nclass = \"Company\"\nen = \"Cycle B\"\nzh = \"乙\"\n\n\
+        [[relation]]\nsubject = \"a\"\nproperty = \"org:subOrganizationOf\"\nobject = \"b\"\nquote = \"q1\"\n\n\
+        [[relation]]\nsubject = \"b\"\nproperty = \"org:subOrganizationOf\"\nobject = \"a\"\nquote = \"q2\"\n";
+    let setup = Test::new().file("cycle.toml", text).args(["--store", "kb", "load", "cycle.toml"]).run().success();
+    let store = setup.dir.join("kb");
+    let store = store.to_str().unwrap();
+    Test::new()
+        .args(["--store", store, "reach", "Cycle A", "--direction", "upstream"])
+        .run()
+        .success()
+        .stdout_has("Cycle B");
+    // Each is the other's parent, so neither has an ancestor the other lacks: no result.
+    Test::new().args(["--store", store, "common", "Cycle A", "Cycle B"]).run().code(1).stderr_has("share no ancestor");
+    Test::new().args(["--store", store, "path", "Cycle A", "Cycle B", "--all", "--max-len", "5"]).run().success();
+}
+
+#[test]
+fn all_paths_on_a_dense_graph_stops_within_its_budget() {
+    let mut turtle = String::new();
+    for a in 0..25 {
+        for b in 0..25 {
+            if a != b {
+                turtle.push_str(&format!("<urn:n{a}> <urn:linked> <urn:n{b}> .\n"));
+            }
+        }
+    }
+    let setup =
+        Test::new().file("dense.nt", turtle).args(["--bare", "--store", "kb", "load", "dense.nt"]).run().success();
+    let store = setup.dir.join("kb");
+    let store = store.to_str().unwrap();
+    Test::new()
+        .args(["--store", store, "path", "urn:n0", "urn:n1", "--all", "--max-len", "50"])
+        .run()
+        .code(2)
+        .stderr_has("--limit");
+    Test::new()
+        .args([
+            "--store",
+            store,
+            "path",
+            "urn:n0",
+            "urn:n1",
+            "--all",
+            "--max-len",
+            "50",
+            "--limit",
+            "100000000",
+            "--format",
+            "json",
+        ])
+        .run()
+        .success()
+        .stderr_has("budget");
+}
+
+#[test]
+fn report_parameters_cannot_inject_sparql() {
+    let hostile = "x\" } } ; DROP ALL ; INSERT DATA { <urn:a> <urn:b> <urn:c> } #";
+    let setup = Test::new()
+        .file("q/names.rq", "# title: Names\n# param: name\nSELECT ?e WHERE { ?e rdfs:label ?name }\n")
+        .args([
+            "--store",
+            "kb",
+            "report",
+            "run",
+            "names",
+            "--queries",
+            "q",
+            "--param",
+            &format!("name={hostile}"),
+            "--format",
+            "csv",
+        ])
+        .run()
+        .success();
+    assert_eq!(setup.stdout.trim(), "e", "the hostile value is a literal that matches nothing");
+    let store = setup.dir.join("kb");
+    Test::new().args(["--store", store.to_str().unwrap(), "query", "ASK { <urn:a> <urn:b> <urn:c> }"]).run().code(1);
+    Test::new().args(["--store", store.to_str().unwrap(), "describe", "AliExpress"]).run().success();
+}
+
+#[test]
+fn invalid_utf8_and_bom_and_crlf_in_fact_files() {
+    let good = "\u{feff}[[source]]\r\nid = \"s\"\r\ntitle = \"t\"\r\n\r\n[[entity]]\r\nid = \"e\"\r\nclass = \"Company\"\r\nen = \"E\"\r\nzh = \"乙\"\r\n";
+    Test::new().file("crlf.toml", good).args(["check", "crlf.toml"]).run().success();
+    let mut bad = b"[[source]]\nid = \"s\"\ntitle = \"".to_vec();
+    bad.extend_from_slice(&[0xff, 0xfe, 0x80]);
+    bad.extend_from_slice(b"\"\n");
+    Test::new().file("bad.toml", bad).args(["check", "bad.toml"]).run().code(2).stderr_has("invalid UTF-8");
+}
+
+#[test]
+fn an_unexpected_panic_is_one_line_and_exit_code_5() {
+    let out = Test::new()
+        .env("STRATAGRAPH_TEST_PANIC", "1")
+        .env("RUST_BACKTRACE", "0")
+        .args(["query", "ASK {}"])
+        .run()
+        .code(5)
+        .stderr_has("internal error: panic requested by STRATAGRAPH_TEST_PANIC")
+        .stderr_has("please report it");
+    assert_eq!(out.stderr.trim_end().lines().count(), 1, "more than one line:\n{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn rust_backtrace_still_shows_the_trace() {
+    Test::new()
+        .env("STRATAGRAPH_TEST_PANIC", "1")
+        .env("RUST_BACKTRACE", "1")
+        .args(["query", "ASK {}"])
+        .run()
+        .code(5)
+        .stderr_has("stack backtrace")
+        .stderr_has("please report it");
+}
