@@ -45,6 +45,9 @@ pub enum Error {
     /// Not an error: the answer is empty where emptiness is the answer (no path found).
     #[error("{0}")]
     NoResult(String),
+    /// A bug caught without a panic reaching the face (a worker thread died).
+    #[error("internal error: {0}; this is a bug in stratagraph, please report it")]
+    Internal(String),
 }
 
 fn problems_summary(problems: &[Problem]) -> String {
@@ -73,6 +76,7 @@ impl Error {
             Error::Store { .. } => exit::STORE,
             Error::Timeout(_) => exit::TIMEOUT,
             Error::NoResult(_) => exit::NO_RESULT,
+            Error::Internal(_) => exit::INTERNAL,
         }
     }
 

@@ -12,7 +12,7 @@ use crate::schema::{Lang, Schema};
 use crate::sparql::{self, Answer, QueryOptions};
 use crate::store::{rdf_format, Graph, LoadContents, LoadInput};
 use oxigraph::sparql::CancellationToken;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -204,9 +204,10 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
         Command::Check(check_args) => run_check(session, check_args),
         Command::Load(load) => {
             let inputs = load_inputs(&load.files, load.format.as_deref())?;
-            let progress = crate::progress::LoadProgress::new(settings.quiet);
-            let report = session.graph.load(&inputs, progress.callback())?;
-            progress.finish(report.quads_after.saturating_sub(report.quads_before) as u64);
+            let progress = crate::progress::LoadProgress::new(settings.quiet, inputs.iter().map(LoadInput::size).sum());
+            let report = session.graph.load(&inputs, progress.observer());
+            progress.finish();
+            let report = report?;
             let mut output = Output::default();
             output.notes.extend(report.warnings.iter().cloned());
             output.notes.push(format!(
@@ -341,6 +342,30 @@ fn run_check(session: &mut Session, args: crate::cli::CheckArgs) -> Result<Outpu
     if args.files.is_empty() {
         return check_against(&Graph::builtin(true)?, &files, &overrides, args.format);
     }
+    // A file that declares the source of a built-in file is a new version of it: it is
+    // checked against the ontology and the other built-in files, not against itself.
+    let declared: BTreeSet<&str> =
+        files.iter().flat_map(|f| f.doc.source.iter().map(|s| s.get_ref().id.get_ref().as_str())).collect();
+    let (replaced, kept): (Vec<FactFile>, Vec<FactFile>) = crate::store::builtin_fact_files()?
+        .into_iter()
+        .partition(|f| f.doc.source.iter().any(|s| declared.contains(s.get_ref().id.get_ref().as_str())));
+    let holds_replaced =
+        replaced.iter().flat_map(|f| f.doc.entity.first()).any(|e| session.graph.has_entity(e.get_ref().id.get_ref()));
+    if holds_replaced {
+        let graph = Graph::builtin(true)?;
+        let inputs: Vec<LoadInput> = kept
+            .iter()
+            .map(|f| LoadInput {
+                name: f.name.clone(),
+                base_dir: f.base_dir.clone(),
+                contents: LoadContents::Facts(f.text().to_owned()),
+            })
+            .collect();
+        if !inputs.is_empty() {
+            graph.load(&inputs, None)?;
+        }
+        return check_against(&graph, &files, &overrides, args.format);
+    }
     check_against(&session.graph, &files, &overrides, args.format)
 }
 
@@ -383,6 +408,18 @@ fn check_against(
 }
 
 fn read_text(path: &Path) -> Result<String, Error> {
+    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    if size > crate::limits::MAX_TEXT_FILE_BYTES {
+        return Err(Error::input(
+            format!(
+                "{} is {} MiB, more than the {} MiB a fact or query file may have",
+                path.display(),
+                size >> 20,
+                crate::limits::MAX_TEXT_FILE_BYTES >> 20
+            ),
+            Some("split it into several files, or give the data as N-Triples, which is streamed".to_owned()),
+        ));
+    }
     let bytes = std::fs::read(path)
         .map_err(|e| Error::store(format!("cannot read {}: {e}", path.display()), Some("check the path".to_owned())))?;
     crate::facts::decode(&path.display().to_string(), bytes)

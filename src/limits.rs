@@ -1,6 +1,10 @@
 //! Limits that keep hostile input from exhausting the stack of the recursive parsers we use
 //! (SPARQL and TOML): input nested deeper than a bound is refused before it is parsed.
 
+/// The largest text file (fact file, query file) read whole into memory: 256 MiB. RDF files
+/// are streamed and have no such bound.
+pub const MAX_TEXT_FILE_BYTES: u64 = 256 << 20;
+
 /// The deepest nesting of (), [] and {} outside strings, IRIs and comments.
 pub fn nesting_depth(text: &str) -> usize {
     let chars: Vec<char> = text.chars().collect();

@@ -1,40 +1,61 @@
-//! Progress bars for long loads, on a terminal only and never with --quiet.
+//! The progress bar of long loads: on a terminal only, never with `--quiet`. Its length is
+//! the inputs' size in bytes; its message counts the triples written and their rate.
 
+use crate::store::LoadObserver;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::time::Instant;
 
-/// A load progress display; silent when standard error is not a terminal.
+/// A load's progress display; `observer` is `None` when nothing is shown.
 pub struct LoadProgress {
     bar: Option<ProgressBar>,
+}
+
+struct Bar {
+    bar: ProgressBar,
     started: Instant,
 }
 
+impl LoadObserver for Bar {
+    fn bytes_read(&self, added: u64) {
+        self.bar.inc(added);
+    }
+
+    fn triples_written(&self, total: u64) {
+        let seconds = self.started.elapsed().as_secs_f64().max(1e-3);
+        self.bar.set_message(format!("{total} triples, {:.0} triples/s", total as f64 / seconds));
+    }
+}
+
 impl LoadProgress {
-    /// A spinner counting triples with their rate, unless quiet or not on a terminal.
-    pub fn new(quiet: bool) -> LoadProgress {
-        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
-            let bar = ProgressBar::new_spinner();
-            bar.set_style(
-                ProgressStyle::with_template("{spinner} loading: {human_pos} triples ({per_sec}) {elapsed}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            );
-            bar
-        });
-        LoadProgress { bar, started: Instant::now() }
+    /// A bar over `total_bytes`, unless quiet or standard error is not a terminal.
+    pub fn new(quiet: bool, total_bytes: u64) -> LoadProgress {
+        LoadProgress { bar: (!quiet && std::io::stderr().is_terminal()).then(|| bar(total_bytes)) }
     }
 
-    /// The callback oxigraph's bulk loader calls with the number of triples so far.
-    pub fn callback(&self) -> Option<Box<dyn Fn(u64) + Send + Sync>> {
+    /// What the loader reports to, when a bar is shown.
+    pub fn observer(&self) -> Option<Arc<dyn LoadObserver>> {
         let bar = self.bar.clone()?;
-        Some(Box::new(move |count| bar.set_position(count)))
+        Some(Arc::new(Bar { bar, started: Instant::now() }))
     }
 
-    /// Clears the bar; returns the elapsed seconds.
-    pub fn finish(&self, _count: u64) -> f64 {
+    /// Clears the bar.
+    pub fn finish(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
-        self.started.elapsed().as_secs_f64()
     }
+}
+
+fn bar(total_bytes: u64) -> ProgressBar {
+    let bar = ProgressBar::new(total_bytes);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "loading {wide_bar} {percent:>3}% {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec}) {msg} {elapsed}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.set_message("parsing");
+    bar
 }

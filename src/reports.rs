@@ -193,9 +193,18 @@ fn query_variables(query: &str) -> BTreeSet<String> {
     out
 }
 
-/// Every report: the built-in ones, then those in `dirs`.
-pub fn catalog(dirs: &[PathBuf]) -> Result<Vec<Report>, Error> {
+/// Every report: the built-in ones, then those in `dirs`, and the user files that could not
+/// be read as reports. One broken file does not hide the others: it is named when listed
+/// and is an error only when it is asked for by name.
+pub struct Catalog {
+    pub reports: Vec<Report>,
+    pub broken: Vec<(String, Error)>,
+}
+
+/// Reads the built-in reports and those in `dirs`.
+pub fn catalog(dirs: &[PathBuf]) -> Result<Catalog, Error> {
     let mut reports = Vec::new();
+    let mut broken = Vec::new();
     for (path, text) in builtin::QUERIES {
         let name = path.trim_start_matches("queries/").trim_end_matches(".rq");
         reports.push(parse_report(&format!("builtin:{path}"), name, text)?);
@@ -211,12 +220,40 @@ pub fn catalog(dirs: &[PathBuf]) -> Result<Vec<Report>, Error> {
         paths.sort();
         for path in paths {
             let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| Error::store(format!("cannot read {}: {e}", path.display()), None))?;
-            reports.push(parse_report(&path.display().to_string(), &name, &text)?);
+            let parsed = std::fs::read_to_string(&path)
+                .map_err(|e| Error::store(format!("cannot read {}: {e}", path.display()), None))
+                .and_then(|text| parse_report(&path.display().to_string(), &name, &text));
+            match parsed {
+                Ok(report) => {
+                    // A user report of the same name replaces the built-in one.
+                    reports.retain(|r: &Report| r.name != report.name);
+                    reports.push(report);
+                }
+                Err(error) => broken.push((name, error)),
+            }
         }
     }
-    Ok(reports)
+    Ok(Catalog { reports, broken })
+}
+
+impl Catalog {
+    /// One line per broken file, for the notes of `list` and `all`.
+    fn warnings(&self) -> Vec<String> {
+        self.broken
+            .iter()
+            .map(|(name, error)| {
+                format!("warning: report `{name}` is skipped: {}", error.to_string().replace('\n', " "))
+            })
+            .collect()
+    }
+
+    /// The report called `name`, or the error that keeps it from being read.
+    fn find(self, name: &str) -> Result<Report, Error> {
+        if let Some((_, error)) = self.broken.into_iter().find(|(n, _)| n == name) {
+            return Err(error);
+        }
+        find(self.reports, name)
+    }
 }
 
 fn find(reports: Vec<Report>, name: &str) -> Result<Report, Error> {
@@ -240,7 +277,9 @@ fn find(reports: Vec<Report>, name: &str) -> Result<Report, Error> {
 pub fn execute(session: &mut Session, settings: &Settings, command: ReportCommand) -> Result<Output, Error> {
     match command {
         ReportCommand::List(args) => {
-            let reports = catalog(&all_dirs(session, &args.queries))?;
+            let catalog = catalog(&all_dirs(session, &args.queries))?;
+            let notes = catalog.warnings();
+            let reports = catalog.reports;
             let text = match args.format {
                 crate::render::TextFormat::Json => to_json(&reports)?,
                 crate::render::TextFormat::Text => {
@@ -250,10 +289,10 @@ pub fn execute(session: &mut Session, settings: &Settings, command: ReportComman
                     crate::render::table::text_table(&header, &rows) + "\n"
                 }
             };
-            Ok(Output { text, ..Output::default() })
+            Ok(Output { text, notes, ..Output::default() })
         }
         ReportCommand::Show(args) => {
-            let report = find(catalog(&all_dirs(session, &args.queries))?, &args.name)?;
+            let report = catalog(&all_dirs(session, &args.queries))?.find(&args.name)?;
             let mut text = format!("{}: {}\n{}\n", report.name, report.title, report.description);
             if !report.params.is_empty() {
                 let _ = writeln!(text, "parameters: {}", params_text(&report.params));
@@ -262,7 +301,7 @@ pub fn execute(session: &mut Session, settings: &Settings, command: ReportComman
             Ok(Output { text, ..Output::default() })
         }
         ReportCommand::Run(args) => {
-            let report = find(catalog(&all_dirs(session, &args.queries))?, &args.name)?;
+            let report = catalog(&all_dirs(session, &args.queries))?.find(&args.name)?;
             let answer = run_report(session, settings, &report, &args.param)?;
             let format = args.format.or(settings.format).unwrap_or_default();
             let text = crate::render::results::render_answer(&answer, format, crate::render::GraphFormat::Turtle)?;
@@ -275,17 +314,17 @@ pub fn execute(session: &mut Session, settings: &Settings, command: ReportComman
             }
         }
         ReportCommand::All(args) => {
-            let reports = catalog(&all_dirs(session, &args.queries))?;
+            let catalog = catalog(&all_dirs(session, &args.queries))?;
+            let mut notes = catalog.warnings();
+            let reports = catalog.reports;
             let brief = brief(session, settings, &reports)?;
             match &args.out {
                 Some(path) => {
                     crate::output::write_atomic(path, brief.as_bytes())?;
-                    Ok(Output {
-                        notes: vec![format!("wrote {} reports to {}", reports.len(), path.display())],
-                        ..Output::default()
-                    })
+                    notes.push(format!("wrote {} reports to {}", reports.len(), path.display()));
+                    Ok(Output { notes, ..Output::default() })
                 }
-                None => Ok(Output { text: brief, ..Output::default() }),
+                None => Ok(Output { text: brief, notes, ..Output::default() }),
             }
         }
     }
@@ -344,14 +383,20 @@ pub fn run_report(
                 Some(format!("add --param {}=VALUE", param.name)),
             ));
         };
-        let term = param_term(session, &value)?;
+        // A parameter whose default names an entity takes entity names only: a name that
+        // resolves to nothing is an error with suggestions, not a text that matches nothing.
+        let entity = param.default.as_deref().is_some_and(|d| {
+            let d = d.trim();
+            d.starts_with('<') || crate::vocab::expand_prefixed(d).is_some()
+        });
+        let term = param_term(session, &value, entity)?;
         options.substitutions.push((Variable::new_unchecked(param.name.clone()), term));
     }
     sparql::run(&session.graph, &report.query, &options)
 }
 
 /// A parameter value as a term: IRI, prefixed name, number, entity name, or else text.
-fn param_term(session: &mut Session, value: &str) -> Result<Term, Error> {
+fn param_term(session: &mut Session, value: &str, entity: bool) -> Result<Term, Error> {
     let value = value.trim();
     if let Some(iri) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
         return NamedNode::new(iri).map(Term::from).map_err(|e| Error::input(format!("bad IRI <{iri}>: {e}"), None));
@@ -367,6 +412,7 @@ fn param_term(session: &mut Session, value: &str) -> Result<Term, Error> {
     }
     match session.resolve(value) {
         Ok(iri) => Ok(NamedNode::new_unchecked(iri).into()),
+        Err(error) if entity => Err(error),
         Err(_) => Ok(Literal::new_simple_literal(value).into()),
     }
 }
@@ -374,7 +420,9 @@ fn param_term(session: &mut Session, value: &str) -> Result<Term, Error> {
 fn brief(session: &mut Session, settings: &Settings, reports: &[Report]) -> Result<String, Error> {
     let mut out = String::from("# stratagraph brief\n\n");
     let _ = writeln!(out, "{} reports on {} quads.\n", reports.len(), session.graph.store().len()?);
-    for report in reports {
+    let (runnable, need_params): (Vec<&Report>, Vec<&Report>) =
+        reports.iter().partition(|r| r.params.iter().all(|p| p.default.is_some()));
+    for report in runnable {
         let _ = writeln!(out, "## {}\n", report.title);
         if !report.description.is_empty() {
             let _ = writeln!(out, "{}\n", report.description);
@@ -422,6 +470,19 @@ fn brief(session: &mut Session, settings: &Settings, reports: &[Report]) -> Resu
                 out.push('\n');
             }
         }
+    }
+    if !need_params.is_empty() {
+        out.push_str(
+            "## Reports that take parameters
+
+Run these with `stratagraph report run NAME --param NAME=VALUE`.
+
+",
+        );
+        for report in need_params {
+            let _ = writeln!(out, "- `{}` ({}): {}", report.name, params_text(&report.params), report.title);
+        }
+        out.push('\n');
     }
     Ok(out)
 }

@@ -6,9 +6,10 @@ use crate::store::Graph;
 use crate::vocab;
 use oxigraph::model::{Term, Triple, Variable};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::store::Store;
 use spargebra::{GraphUpdateOperation, SparqlParser, SparqlSyntaxError};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How to evaluate a query.
 #[derive(Clone, Default)]
@@ -141,13 +142,58 @@ impl Drop for Deadline {
     }
 }
 
+/// Runs a query on a worker thread and waits for its answer, its deadline or its
+/// cancellation, whichever comes first. oxigraph checks the cancellation token only between
+/// steps of its evaluation, and some steps (sorting, large joins) run long; the caller gets
+/// its answer on time regardless, and the worker, its token cancelled, stops at its next
+/// check. Updates do not take this path: a write is never abandoned mid-way.
 fn run_query(graph: &Graph, query: spargebra::Query, options: &QueryOptions) -> Result<Answer, Error> {
     let token = options.cancel.clone().unwrap_or_default();
-    let _deadline = Deadline::start(options.timeout, &token);
     let mut query = query;
     bind_values(&mut query, &options.substitutions)?;
-    let prepared = evaluator(options, &token).for_query(query);
-    let results = prepared.on_store(graph.store()).execute().map_err(|e| evaluation_error(e, options))?;
+    let (send, receive) = mpsc::channel();
+    let store = graph.store().clone();
+    let worker_options = options.clone();
+    let worker_token = token.clone();
+    std::thread::Builder::new()
+        .name("sparql".to_owned())
+        .stack_size(16 << 20)
+        .spawn(move || {
+            let _ = send.send(evaluate(&store, query, &worker_options, &worker_token));
+        })
+        .map_err(|e| Error::store(format!("cannot start a query thread: {e}"), None))?;
+    let deadline = options.timeout.map(|timeout| Instant::now() + timeout);
+    loop {
+        let wait = match deadline {
+            Some(deadline) => deadline.saturating_duration_since(Instant::now()).min(POLL),
+            None => POLL,
+        };
+        match receive.recv_timeout(wait) {
+            Ok(answer) => return answer,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if token.is_cancelled() || deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                    token.cancel();
+                    return Err(evaluation_error(QueryEvaluationError::Cancelled, options));
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Internal("the query thread stopped without an answer".to_owned()));
+            }
+        }
+    }
+}
+
+/// How often a waiting query looks at its cancellation token (Ctrl-C in the REPL).
+const POLL: Duration = Duration::from_millis(25);
+
+fn evaluate(
+    store: &Store,
+    query: spargebra::Query,
+    options: &QueryOptions,
+    token: &CancellationToken,
+) -> Result<Answer, Error> {
+    let prepared = evaluator(options, token).for_query(query);
+    let results = prepared.on_store(store).execute().map_err(|e| evaluation_error(e, options))?;
     match results {
         QueryResults::Solutions(solutions) => {
             let variables = solutions.variables().to_vec();

@@ -14,6 +14,7 @@ use oxigraph::model::{NamedNodeRef, Quad};
 use oxigraph::store::{LoaderError, Store};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 /// The files compiled into the binary.
 pub mod builtin {
@@ -213,11 +214,7 @@ impl Graph {
     }
 
     /// Loads every input in one commit: a problem in any file loads nothing.
-    pub fn load(
-        &self,
-        inputs: &[LoadInput],
-        on_progress: Option<Box<dyn Fn(u64) + Send + Sync>>,
-    ) -> Result<LoadReport, Error> {
+    pub fn load(&self, inputs: &[LoadInput], observer: Option<Arc<dyn LoadObserver>>) -> Result<LoadReport, Error> {
         self.ensure_writable()?;
         let quads_before = self.store.len()?;
         let mut fact_files = Vec::new();
@@ -259,13 +256,14 @@ impl Graph {
             self.check_facts(&fact_files, batch_schema.as_ref())?
         };
         let mut loader = self.store.bulk_loader();
-        if let Some(callback) = on_progress {
-            loader = loader.on_progress(callback);
+        if let Some(observer) = observer.clone() {
+            loader = loader.on_progress(move |triples| observer.triples_written(triples));
         }
+        let observer = observer.as_deref();
         for input in inputs {
             match &input.contents {
                 LoadContents::RdfFile(path, format) => {
-                    let file = open_input(path)?;
+                    let file = Counted { inner: open_input(path)?, observer };
                     loader
                         .load_from_reader(
                             RdfParser::from_format(*format),
@@ -273,10 +271,19 @@ impl Graph {
                         )
                         .map_err(|e| loader_error(&input.name, e))?;
                 }
-                LoadContents::RdfText(text, format) => loader
-                    .load_from_slice(RdfParser::from_format(*format), text.as_bytes())
-                    .map_err(|e| loader_error(&input.name, e))?,
-                LoadContents::Facts(_) => {}
+                LoadContents::RdfText(text, format) => {
+                    loader
+                        .load_from_slice(RdfParser::from_format(*format), text.as_bytes())
+                        .map_err(|e| loader_error(&input.name, e))?;
+                    if let Some(observer) = observer {
+                        observer.bytes_read(text.len() as u64);
+                    }
+                }
+                LoadContents::Facts(text) => {
+                    if let Some(observer) = observer {
+                        observer.bytes_read(text.len() as u64);
+                    }
+                }
             }
         }
         loader.load_quads(lowered.quads.iter().cloned())?;
@@ -327,6 +334,40 @@ pub fn rdf_format(path: &Path, explicit: Option<&str>) -> Option<RdfFormat> {
         "jsonld" | "json-ld" | "json" => Some(RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() }),
         "n3" => Some(RdfFormat::N3),
         _ => None,
+    }
+}
+
+/// What a long load reports as it goes (a progress bar, in the CLI).
+pub trait LoadObserver: Send + Sync {
+    /// `added` more bytes of the inputs were read.
+    fn bytes_read(&self, added: u64);
+    /// The bulk loader has written `total` triples so far.
+    fn triples_written(&self, total: u64);
+}
+
+impl LoadInput {
+    /// The input's size in bytes, for a progress bar's length (0 when unknown).
+    pub fn size(&self) -> u64 {
+        match &self.contents {
+            LoadContents::Facts(text) | LoadContents::RdfText(text, _) => text.len() as u64,
+            LoadContents::RdfFile(path, _) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        }
+    }
+}
+
+/// A reader that tells the observer how many bytes went through it.
+struct Counted<'a, R> {
+    inner: R,
+    observer: Option<&'a dyn LoadObserver>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(observer) = self.observer {
+            observer.bytes_read(n as u64);
+        }
+        Ok(n)
     }
 }
 

@@ -238,6 +238,11 @@ impl FactFile {
         }
     }
 
+    /// The file's text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// A problem located at `span` in this file.
     pub fn problem_at(&self, span: Range<usize>, message: impl Into<String>, hint: Option<String>) -> Problem {
         let (line, column) = line_column(&self.text, span.start);

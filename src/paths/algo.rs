@@ -358,12 +358,19 @@ pub fn reach(
     tiers
 }
 
-/// Shared ancestors of `a` and `b` (nodes upstream of both), nearest first by the sum of
-/// distances; each with its distance from `a` and from `b`.
+/// Shared ancestors of `a` and `b`: nodes upstream of both along the properties the ontology gives an
+/// `sg:hierarchy` direction, nearest first by the sum of distances; each with its distance from `a` and from `b`.
 pub fn shared_ancestors(projection: &Projection, a: Node, b: Node, filter: &EdgeFilter) -> Vec<(Node, usize, usize)> {
+    // Only properties the ontology places in a hierarchy lead to ancestors: a medium that
+    // reported on both, or a merchant selling on both, is not their ancestor.
+    let hierarchy: std::collections::HashSet<u16> = (0..projection.properties.len())
+        .filter_map(|i| u16::try_from(i).ok())
+        .filter(|id| projection.properties[usize::from(*id)].hierarchy.is_some() && filter.allows(*id))
+        .collect();
+    let filter = EdgeFilter { properties: Some(hierarchy), avoid: filter.avoid.clone() };
     let distances = |start: Node| -> HashMap<Node, usize> {
         let mut out = HashMap::new();
-        for (depth, tier) in reach(projection, start, true, usize::MAX, filter).into_iter().enumerate() {
+        for (depth, tier) in reach(projection, start, true, usize::MAX, &filter).into_iter().enumerate() {
             for (node, _, _) in tier {
                 out.insert(node, depth + 1);
             }
@@ -558,5 +565,185 @@ mod tests {
         let centre = ranked.iter().find(|(n, _, _)| p.iri(*n) == "c").unwrap();
         assert_eq!(centre.1, 3);
         assert!((centre.2 - 1.0).abs() < 1e-9, "{}", centre.2);
+    }
+
+    /// Property tests: on random small graphs, every algorithm agrees with a brute-force
+    /// reference written here without the projection's machinery.
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A random simple graph: `n` nodes named `n0..`, edges without loops or parallels.
+        fn graph() -> impl Strategy<Value = (usize, Vec<(usize, usize)>)> {
+            (2usize..10).prop_flat_map(|n| {
+                (Just(n), proptest::collection::vec((0..n, 0..n), 0..24)).prop_map(|(n, raw)| {
+                    let mut seen = HashSet::new();
+                    let edges = raw
+                        .into_iter()
+                        .filter(|(a, b)| a != b && seen.insert((*a.min(b), *a.max(b))))
+                        .collect::<Vec<_>>();
+                    (n, edges)
+                })
+            })
+        }
+
+        fn build(n: usize, edges: &[(usize, usize)]) -> (Projection, Vec<Node>) {
+            let names: Vec<String> = (0..n).map(|i| format!("n{i}")).collect();
+            let triples: Vec<(&str, &str, &str)> =
+                edges.iter().map(|(a, b)| (names[*a].as_str(), "p", names[*b].as_str())).collect();
+            let mut p = projection_from(&triples);
+            let nodes = names.iter().map(|name| p.intern(name)).collect();
+            (p, nodes)
+        }
+
+        /// Undirected adjacency by index.
+        fn adjacency(n: usize, edges: &[(usize, usize)]) -> Vec<Vec<usize>> {
+            let mut adj = vec![Vec::new(); n];
+            for (a, b) in edges {
+                adj[*a].push(*b);
+                adj[*b].push(*a);
+            }
+            adj
+        }
+
+        fn distances(adj: &[Vec<usize>], from: usize) -> Vec<Option<usize>> {
+            let mut dist = vec![None; adj.len()];
+            dist[from] = Some(0);
+            let mut queue = VecDeque::from([from]);
+            while let Some(u) = queue.pop_front() {
+                for &v in &adj[u] {
+                    if dist[v].is_none() {
+                        dist[v] = Some(dist[u].unwrap() + 1);
+                        queue.push_back(v);
+                    }
+                }
+            }
+            dist
+        }
+
+        /// Every simple path from `from` to `to`, as node index lists.
+        fn simple_paths(adj: &[Vec<usize>], from: usize, to: usize) -> Vec<Vec<usize>> {
+            fn go(adj: &[Vec<usize>], path: &mut Vec<usize>, to: usize, out: &mut Vec<Vec<usize>>) {
+                let last = *path.last().unwrap();
+                if last == to {
+                    out.push(path.clone());
+                    return;
+                }
+                for &next in &adj[last] {
+                    if !path.contains(&next) {
+                        path.push(next);
+                        go(adj, path, to, out);
+                        path.pop();
+                    }
+                }
+            }
+            let mut out = Vec::new();
+            go(adj, &mut vec![from], to, &mut out);
+            out
+        }
+
+        fn indexes(path: &Path, nodes: &[Node]) -> Vec<usize> {
+            path.nodes().iter().map(|n| nodes.iter().position(|m| m == n).unwrap()).collect()
+        }
+
+        proptest! {
+            #[test]
+            fn shortest_path_has_the_breadth_first_length((n, edges) in graph(), a in 0usize..10, b in 0usize..10) {
+                let (a, b) = (a % n, b % n);
+                prop_assume!(a != b);
+                let (p, nodes) = build(n, &edges);
+                let filter = EdgeFilter::default();
+                let found = shortest_path(&p, nodes[a], nodes[b], &walk(&filter));
+                let expected = distances(&adjacency(n, &edges), a)[b];
+                prop_assert_eq!(found.as_ref().map(Path::len), expected);
+                if let Some(path) = found {
+                    let hops = indexes(&path, &nodes);
+                    prop_assert_eq!(hops.first(), Some(&a));
+                    prop_assert_eq!(hops.last(), Some(&b));
+                }
+            }
+
+            #[test]
+            fn k_shortest_are_the_k_shortest_simple_paths((n, edges) in graph(), a in 0usize..10, b in 0usize..10, k in 1usize..6) {
+                let (a, b) = (a % n, b % n);
+                prop_assume!(a != b);
+                let (p, nodes) = build(n, &edges);
+                let filter = EdgeFilter::default();
+                let found = k_shortest_paths(&p, nodes[a], nodes[b], k, &walk(&filter));
+                let mut all = simple_paths(&adjacency(n, &edges), a, b);
+                all.sort_by_key(Vec::len);
+                prop_assert_eq!(found.len(), k.min(all.len()));
+                let lengths: Vec<usize> = found.iter().map(Path::len).collect();
+                let best: Vec<usize> = all.iter().take(k).map(|p| p.len() - 1).collect();
+                prop_assert_eq!(lengths, best, "the k shortest lengths");
+                let distinct: HashSet<Vec<usize>> = found.iter().map(|p| indexes(p, &nodes)).collect();
+                prop_assert_eq!(distinct.len(), found.len(), "no path twice");
+                for path in &found {
+                    let hops = indexes(path, &nodes);
+                    prop_assert!(all.contains(&hops), "a simple path of the graph: {:?}", hops);
+                }
+            }
+
+            #[test]
+            fn all_simple_paths_are_every_simple_path((n, edges) in graph(), a in 0usize..10, b in 0usize..10) {
+                let (a, b) = (a % n, b % n);
+                prop_assume!(a != b);
+                let (p, nodes) = build(n, &edges);
+                let filter = EdgeFilter::default();
+                let (found, stopped) = all_simple_paths(&p, nodes[a], nodes[b], n, usize::MAX, u64::MAX, &walk(&filter));
+                prop_assert!(stopped.is_none());
+                let mut got: Vec<Vec<usize>> = found.iter().map(|p| indexes(p, &nodes)).collect();
+                let lengths: Vec<usize> = got.iter().map(Vec::len).collect();
+                prop_assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "shortest first");
+                let mut want = simple_paths(&adjacency(n, &edges), a, b);
+                got.sort();
+                want.sort();
+                prop_assert_eq!(got, want);
+            }
+
+            #[test]
+            fn neighborhood_is_every_node_within_the_depth((n, edges) in graph(), a in 0usize..10, depth in 1usize..4) {
+                let a = a % n;
+                let (p, nodes) = build(n, &edges);
+                let filter = EdgeFilter::default();
+                let mut got: Vec<(usize, usize)> = neighborhood(&p, nodes[a], depth, &walk(&filter))
+                    .into_iter()
+                    .map(|(node, d, _, _)| (nodes.iter().position(|m| *m == node).unwrap(), d))
+                    .collect();
+                got.sort_unstable();
+                let want: Vec<(usize, usize)> = distances(&adjacency(n, &edges), a)
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(i, d)| d.filter(|d| *d >= 1 && *d <= depth).map(|d| (i, d)))
+                    .collect();
+                prop_assert_eq!(got, want);
+            }
+
+            #[test]
+            fn upstream_reach_follows_edges_backwards((n, edges) in graph(), a in 0usize..10) {
+                let a = a % n;
+                let (p, nodes) = build(n, &edges);
+                let filter = EdgeFilter::default();
+                let mut got: Vec<(usize, usize)> = reach(&p, nodes[a], true, usize::MAX, &filter)
+                    .into_iter()
+                    .enumerate()
+                    .flat_map(|(tier, found)| found.into_iter().map(move |(node, _, _)| (node, tier + 1)))
+                    .map(|(node, tier)| (nodes.iter().position(|m| *m == node).unwrap(), tier))
+                    .collect();
+                got.sort_unstable();
+                // Without hierarchy annotations every edge points downstream, subject to
+                // object: upstream of a node are its predecessors, tier by tier.
+                let mut reverse = vec![Vec::new(); n];
+                for (s, o) in &edges {
+                    reverse[*o].push(*s);
+                }
+                let want: Vec<(usize, usize)> = distances(&reverse, a)
+                    .into_iter()
+                    .enumerate()
+                    .filter_map(|(i, d)| d.filter(|d| *d >= 1).map(|d| (i, d)))
+                    .collect();
+                prop_assert_eq!(got, want);
+            }
+        }
     }
 }

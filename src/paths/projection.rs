@@ -105,7 +105,7 @@ impl Projection {
         Ok(projection)
     }
 
-    fn intern(&mut self, iri: &str) -> NodeIndex<u32> {
+    pub(crate) fn intern(&mut self, iri: &str) -> NodeIndex<u32> {
         if let Some(index) = self.node_ids.get(iri) {
             return *index;
         }

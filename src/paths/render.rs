@@ -103,15 +103,16 @@ impl Namer<'_> {
         line.push('\n');
         if with_evidence {
             let mut previous = path.start;
+            let words = crate::render::describe::Words::of(self.lang);
             for step in &path.steps {
+                let evidence = self.evidence(step)?;
                 line.push_str(&format!(
-                    "  {} {} {}\n",
+                    "  {} {} {}{}\n",
                     self.label(self.projection.iri(previous)),
                     self.arrow(step),
-                    self.label(self.projection.iri(step.to))
+                    self.label(self.projection.iri(step.to)),
+                    crate::render::describe::dates_suffix(&evidence, &words)
                 ));
-                let evidence = self.evidence(step)?;
-                let words = crate::render::describe::Words::of(self.lang);
                 if evidence.is_empty() {
                     line.push_str(&format!("      {}\n", words.no_source));
                 }

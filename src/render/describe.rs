@@ -104,7 +104,8 @@ pub fn description_text(d: &Description, schema: &Schema, lang: Lang) -> String 
     out
 }
 
-fn dates_suffix(evidence: &[Evidence], words: &Words) -> String {
+/// `  [since 2016]`, `  [until 2024-11]` or `  [2016 – 2024]` for the first dated evidence.
+pub fn dates_suffix(evidence: &[Evidence], words: &Words) -> String {
     let Some(first) = evidence.iter().find(|e| e.start.is_some() || e.end.is_some()) else {
         return String::new();
     };
@@ -135,6 +136,9 @@ pub fn write_evidence(out: &mut String, evidence: &Evidence, words: &Words) {
     }
     if !cited.is_empty() {
         let _ = writeln!(out, "        — {}", cited.join(", "));
+    }
+    if let Some(note) = &evidence.note {
+        let _ = writeln!(out, "        ({note})");
     }
 }
 

@@ -28,11 +28,16 @@ pub enum TableFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum GraphFormat {
     #[default]
+    #[value(alias = "ttl")]
     Turtle,
+    #[value(alias = "nt")]
     Ntriples,
+    #[value(alias = "nq")]
     Nquads,
     Trig,
+    #[value(alias = "json-ld")]
     Jsonld,
+    #[value(alias = "rdf", alias = "xml")]
     Rdfxml,
 }
 

@@ -32,14 +32,35 @@ pub fn is_sparql(input: &str) -> bool {
     }
     if trimmed.starts_with('#') {
         // A comment line before a query.
-        return trimmed.lines().skip(1).any(|line| is_sparql(line)) || trimmed.lines().count() == 1;
+        return trimmed.lines().skip(1).any(is_sparql) || trimmed.lines().count() == 1;
+    }
+    if word == "LOAD" {
+        // SPARQL's LOAD takes an IRI (or SILENT); the `load` command takes file names.
+        let rest = trimmed[word_end..].trim_start();
+        return rest.starts_with('<') || rest.get(..6).is_some_and(|w| w.eq_ignore_ascii_case("SILENT"));
     }
     SPARQL_STARTS.contains(&word.as_str())
 }
 
-/// True when a SPARQL entry has balanced brackets and closed strings.
+/// True when a SPARQL entry can run: its brackets balance, its strings are closed, and a
+/// query or update that needs a `{ ... }` block has opened one (so `SELECT ?x` and Enter
+/// waits for the `WHERE` on the next line).
 pub fn sparql_complete(input: &str) -> bool {
+    let (balanced, braced) = scan(input);
+    if !balanced {
+        return false;
+    }
+    let needs_block = crate::sparql::first_keyword(input).is_some_and(|word| {
+        ["SELECT", "ASK", "CONSTRUCT", "INSERT", "DELETE", "WITH"].contains(&word.to_ascii_uppercase().as_str())
+    });
+    braced || !needs_block
+}
+
+/// Whether the brackets of a SPARQL text balance with its strings closed, and whether it
+/// opens a `{` at all.
+fn scan(input: &str) -> (bool, bool) {
     let chars: Vec<char> = input.chars().collect();
+    let mut braced = false;
     let mut depth: i64 = 0;
     let mut i = 0;
     while i < chars.len() {
@@ -56,7 +77,7 @@ pub fn sparql_complete(input: &str) -> bool {
                     i += 3;
                     loop {
                         if i >= chars.len() {
-                            return false;
+                            return (false, braced);
                         }
                         if i + 2 < chars.len() && chars[i] == c && chars[i + 1] == c && chars[i + 2] == c {
                             i += 2;
@@ -71,7 +92,7 @@ pub fn sparql_complete(input: &str) -> bool {
                     i += 1;
                     loop {
                         if i >= chars.len() || chars[i] == '\n' {
-                            return false;
+                            return (false, braced);
                         }
                         if chars[i] == '\\' {
                             i += 2;
@@ -85,13 +106,17 @@ pub fn sparql_complete(input: &str) -> bool {
                 }
             }
             '<' => i = crate::limits::iri_end(&chars, i),
-            '{' | '(' | '[' => depth += 1,
+            '{' => {
+                braced = true;
+                depth += 1;
+            }
+            '(' | '[' => depth += 1,
             '}' | ')' | ']' => depth -= 1,
             _ => {}
         }
         i += 1;
     }
-    depth <= 0
+    (depth <= 0, braced)
 }
 
 /// Why a line could not be split.
@@ -229,6 +254,9 @@ mod tests {
         assert!(is_sparql("DESCRIBE <http://x>"));
         assert!(!is_sparql("describe 速卖通"));
         assert!(!is_sparql("path 蒋凡 1688overseas"));
+        assert!(!is_sparql("load data/more.toml"), "the load command");
+        assert!(is_sparql("LOAD <http://example.org/x.ttl>"));
+        assert!(is_sparql("load silent <http://example.org/x.ttl>"));
     }
 
     #[test]
@@ -241,6 +269,11 @@ mod tests {
         assert!(sparql_complete("SELECT * { FILTER(?a < ?b) }"));
         assert!(!sparql_complete("SELECT * { ?s ?p \"\"\"long\n"));
         assert!(sparql_complete("SELECT * { ?s ?p \"\"\"long\n}\"\"\" }"));
+        assert!(!sparql_complete("SELECT ?p"), "a SELECT waits for its WHERE block");
+        assert!(!sparql_complete("PREFIX e: <http://e/>\nASK"));
+        assert!(sparql_complete("DESCRIBE <http://e/x>"));
+        assert!(sparql_complete("PREFIX e: <http://e/>"));
+        assert!(sparql_complete("CLEAR ALL"));
     }
 
     #[test]

@@ -382,7 +382,7 @@ fn session_command(
 fn help_text() -> String {
     let grammar = <ReplLine as clap::CommandFactory>::command();
     let mut out = String::from("Commands (the same words and flags as the command line):\n");
-    for sub in grammar.get_subcommands().filter(|c| c.get_name() != "repl") {
+    for sub in grammar.get_subcommands().filter(|c| c.get_name() != "repl" && !c.is_hide_set()) {
         out.push_str(&format!(
             "  {:<10} {}\n",
             sub.get_name(),
@@ -394,7 +394,8 @@ fn help_text() -> String {
         out.push_str(&format!("  {name:<10} {about}\n"));
     }
     out.push_str("\nSPARQL typed directly runs as a query (updates too, unless the store is read-only);\n");
-    out.push_str("it may span lines until its brackets and quotes close. PREFIX lines persist.\n");
+    out.push_str("it may span lines until its brackets and quotes close and its `{ ... }` block has\n");
+    out.push_str("opened. PREFIX lines persist.\n");
     out.push_str("Tab completes commands, flags, entity names (English or 中文) and prefixed names.\n");
     out
 }

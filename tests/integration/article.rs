@@ -57,10 +57,13 @@ fn describe(entity_name: &str) -> serde_json::Value {
     Test::new().args(["describe", entity_name, "--format", "json"]).run().success().json()
 }
 
+/// A path's node ids, and its edges as (property, direction).
+type PathIds = (Vec<String>, Vec<(String, String)>);
+
 /// `path FROM TO [EXTRA...] --format json` on the built-in data: each path as its node ids and
 /// its edges as (property, direction).
 #[track_caller]
-fn paths(from: &str, to: &str, extra: &[&str]) -> Vec<(Vec<String>, Vec<(String, String)>)> {
+fn paths(from: &str, to: &str, extra: &[&str]) -> Vec<PathIds> {
     let json = Test::new().args(["path", from, to]).args(extra).args(["--format", "json"]).run().success().json();
     json["paths"]
         .as_array()

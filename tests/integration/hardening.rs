@@ -141,6 +141,27 @@ fn cartesian_product_is_cancelled_by_the_timeout() {
         .stderr_has("timeout");
 }
 
+/// The case: a cartesian product over the 1M-triple generated graph, sorted (oxigraph
+/// sorts without looking at its cancellation token), under `--timeout 2`. The bound on the
+/// wall time is a hang guard, ten times the timeout, not a benchmark: unanswered, the query
+/// would run for days.
+#[test]
+fn a_sorted_cartesian_product_on_a_million_triples_stops_at_its_timeout() {
+    let setup = Test::new().args(["gen", "--entities", "232000", "-o", "big.nt", "-q"]).run().success();
+    let store = setup.dir.join("kb");
+    let store = store.to_str().unwrap();
+    let big = setup.dir.join("big.nt");
+    Test::new().args(["--bare", "--store", store, "-q", "load", big.to_str().unwrap()]).run().success();
+    let started = std::time::Instant::now();
+    Test::new()
+        .args(["--store", store, "--timeout", "2", "query", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"])
+        .run()
+        .code(4)
+        .stderr_has("timeout");
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(20), "the 2 s timeout answered after {waited:?}");
+}
+
 #[test]
 fn network_access_is_refused_without_permission() {
     Test::new()
@@ -181,6 +202,21 @@ fn garbage_files_are_bad_input_and_load_nothing() {
         let outcome = Test::new().args(["--store", store.to_str().unwrap(), "load", path.to_str().unwrap()]).run();
         assert_eq!(outcome.code, 2, "{name}: {}", outcome.stderr);
         assert_eq!(count(&store), before, "{name} loaded nothing");
+    }
+    // A gigabyte: 8 MiB of garbage, then (sparse, so the disk is spared) zeros up to 1 GiB.
+    // RDF is streamed and fails at the first bad byte; a fact file that large is refused
+    // before it is read, so memory stays bounded.
+    for name in ["huge.nt", "huge.toml"] {
+        let path = setup.dir.join(name);
+        let file = std::fs::File::create(&path).unwrap();
+        std::io::Write::write_all(&mut &file, &garbage).unwrap();
+        file.set_len(1 << 30).unwrap();
+        let outcome = Test::new().args(["--store", store.to_str().unwrap(), "load", path.to_str().unwrap()]).run();
+        assert_eq!(outcome.code, 2, "{name}: {}", outcome.stderr);
+        assert_eq!(count(&store), before, "{name} loaded nothing");
+        if name.ends_with(".toml") {
+            assert!(outcome.stderr.contains("more than the 256 MiB"), "{}", outcome.stderr);
+        }
     }
 }
 

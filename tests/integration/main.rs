@@ -13,5 +13,6 @@ mod paths;
 mod query;
 mod repl;
 mod reports;
+mod review;
 mod store;
 mod util;

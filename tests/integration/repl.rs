@@ -132,3 +132,28 @@ fn interactive_history_survives_a_restart() {
     without.send_line("quit").unwrap();
     without.exp_eof().unwrap();
 }
+
+/// A large load on a terminal shows a progress bar; on a pipe or with `--quiet` it does not.
+#[test]
+fn a_large_load_shows_a_progress_bar_on_a_terminal_only() {
+    let setup = Test::new().args(["gen", "--entities", "20000", "-o", "big.nt"]).run().success();
+    let nt = setup.dir.join("big.nt");
+    let load = |store: &str, quiet: bool| {
+        let mut command = Command::new(binary());
+        command.arg("--store").arg(setup.dir.join(store)).arg("--bare");
+        if quiet {
+            command.arg("--quiet");
+        }
+        command.arg("load").arg(&nt).env("NO_COLOR", "1").env("TERM", "xterm");
+        let mut session = spawn_command(command, Some(60_000)).expect("spawn load in a pty");
+        session.exp_eof().expect("the load ends")
+    };
+    let shown = load("shown", false);
+    assert!(shown.contains("loading") && shown.contains('%'), "no bar on a terminal: {shown:?}");
+    assert!(shown.contains("loaded 1 file"), "{shown:?}");
+    let quiet = load("quiet", true);
+    assert!(!quiet.contains("loading"), "a bar despite --quiet: {quiet:?}");
+    let piped = Test::new().args(["--bare", "--store", "kb", "load", nt.to_str().unwrap()]).run().success();
+    assert!(!piped.stderr.contains("loading"), "a bar on a pipe: {}", piped.stderr);
+    assert!(piped.stderr.contains("loaded 1 file"));
+}

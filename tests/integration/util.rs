@@ -2,7 +2,7 @@
 //! checks what it printed and how it exited.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// One run of the binary, described before it happens.
