@@ -160,9 +160,9 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
                 let (Some(from), Some(to)) = (*from, *to) else { continue };
                 let query = format!(
                     "ASK {{ <{}> ({})* <{}> }}",
-                    projection.iri(from),
+                    &projection.iri(from),
                     alternatives.join("|"),
-                    projection.iri(to)
+                    &projection.iri(to)
                 );
                 let options = crate::sparql::QueryOptions {
                     timeout: Some(std::time::Duration::from_secs(10)),
@@ -201,7 +201,8 @@ fn numbered_nodes(projection: &Projection) -> std::collections::HashMap<usize, p
         .graph
         .node_indices()
         .filter_map(|index| {
-            let id = crate::vocab::entity_id(projection.iri(index))?;
+            let iri = projection.iri(index);
+            let id = crate::vocab::entity_id(&iri)?;
             let number = id.strip_prefix("gen-")?.rsplit('-').next()?.parse().ok()?;
             Some((number, index))
         })

@@ -131,7 +131,7 @@ pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> 
         let filter = EdgeFilter { properties: projection.filter_for(&schema, &args.via)?, ..EdgeFilter::default() };
         let edge_triple = |edge: petgraph::graph::EdgeIndex<u32>| {
             let (s, o) = projection.graph.edge_endpoints(edge).expect("edge exists");
-            (projection.iri(s).to_owned(), projection.property(edge).iri.clone(), projection.iri(o).to_owned())
+            (projection.iri(s).into_owned(), projection.property(edge).iri.clone(), projection.iri(o).into_owned())
         };
         if let Some(ends) = &args.path {
             let from = session.resolve(&ends[0])?;

@@ -311,10 +311,10 @@ pub fn run_neighbors(session: &mut Session, settings: &Settings, args: Neighbors
                 .iter()
                 .map(|(n, depth, step, from)| {
                     Ok(NeighborJson {
-                        node: namer.node_json(prepared.projection.iri(*n)),
+                        node: namer.node_json(&prepared.projection.iri(*n)),
                         depth: *depth,
                         via: namer.edge_json(step, false)?,
-                        from: prepared.projection.iri(*from).to_owned(),
+                        from: prepared.projection.iri(*from).into_owned(),
                     })
                 })
                 .collect::<Result<_, Error>>()?;
@@ -328,11 +328,11 @@ pub fn run_neighbors(session: &mut Session, settings: &Settings, args: Neighbors
                     let property = prepared.projection.property(step.edge);
                     let group = property.group.clone().unwrap_or_else(|| "other".to_owned());
                     let via = if *depth > 1 {
-                        format!("  (via {})", namer.label(prepared.projection.iri(*from)))
+                        format!("  (via {})", namer.label(&prepared.projection.iri(*from)))
                     } else {
                         String::new()
                     };
-                    (group, *depth, namer.arrow(step), format!("{}{via}", namer.label(prepared.projection.iri(*n))))
+                    (group, *depth, namer.arrow(step), format!("{}{via}", namer.label(&prepared.projection.iri(*n))))
                 })
                 .collect();
             rows.sort();
@@ -399,10 +399,10 @@ pub fn run_reach(session: &mut Session, settings: &Settings, args: ReachArgs) ->
                             .iter()
                             .map(|(n, step, from)| {
                                 Ok(NeighborJson {
-                                    node: namer.node_json(prepared.projection.iri(*n)),
+                                    node: namer.node_json(&prepared.projection.iri(*n)),
                                     depth: i + 1,
                                     via: namer.edge_json(step, false)?,
-                                    from: prepared.projection.iri(*from).to_owned(),
+                                    from: prepared.projection.iri(*from).into_owned(),
                                 })
                             })
                             .collect::<Result<_, Error>>()?,
@@ -421,10 +421,10 @@ pub fn run_reach(session: &mut Session, settings: &Settings, args: ReachArgs) ->
                     .map(|(n, step, from)| {
                         format!(
                             "    {}   ({} {} {})",
-                            namer.label(prepared.projection.iri(*n)),
-                            namer.label(prepared.projection.iri(*from)),
+                            namer.label(&prepared.projection.iri(*n)),
+                            namer.label(&prepared.projection.iri(*from)),
                             namer.arrow(step),
-                            namer.label(prepared.projection.iri(*n))
+                            namer.label(&prepared.projection.iri(*n))
                         )
                     })
                     .collect();
@@ -490,12 +490,12 @@ pub fn run_common(session: &mut Session, settings: &Settings, args: CommonArgs) 
                 ancestors: ancestors
                     .iter()
                     .map(|(n, da, db)| AncestorJson {
-                        node: namer.node_json(prepared.projection.iri(*n)),
+                        node: namer.node_json(&prepared.projection.iri(*n)),
                         distance_from_a: *da,
                         distance_from_b: *db,
                     })
                     .collect(),
-                neighbors: neighbors.iter().map(|n| namer.node_json(prepared.projection.iri(*n))).collect(),
+                neighbors: neighbors.iter().map(|n| namer.node_json(&prepared.projection.iri(*n))).collect(),
             };
             output.text = to_json(&json)?;
         }
@@ -507,7 +507,7 @@ pub fn run_common(session: &mut Session, settings: &Settings, args: CommonArgs) 
                     let _ = writeln!(
                         output.text,
                         "    {}   ({da} up from {}, {db} up from {})",
-                        namer.label(prepared.projection.iri(*n)),
+                        namer.label(&prepared.projection.iri(*n)),
                         namer.label(&a_iri),
                         namer.label(&b_iri)
                     );
@@ -516,7 +516,7 @@ pub fn run_common(session: &mut Session, settings: &Settings, args: CommonArgs) 
             if !neighbors.is_empty() {
                 let _ = writeln!(output.text, "  shared neighbours");
                 let mut labels: Vec<String> =
-                    neighbors.iter().map(|n| namer.label(prepared.projection.iri(*n))).collect();
+                    neighbors.iter().map(|n| namer.label(&prepared.projection.iri(*n))).collect();
                 labels.sort();
                 for label in labels {
                     let _ = writeln!(output.text, "    {label}");
@@ -564,7 +564,7 @@ pub fn run_central(session: &mut Session, settings: &Settings, args: CentralArgs
                 .enumerate()
                 .map(|(i, (n, degree, betweenness))| CentralJson {
                     rank: i + 1,
-                    node: namer.node_json(prepared.projection.iri(*n)),
+                    node: namer.node_json(&prepared.projection.iri(*n)),
                     degree: *degree,
                     betweenness: (betweenness * 1e6).round() / 1e6,
                 })
@@ -579,7 +579,7 @@ pub fn run_central(session: &mut Session, settings: &Settings, args: CentralArgs
                 .map(|(i, (n, degree, betweenness))| {
                     vec![
                         (i + 1).to_string(),
-                        namer.label(prepared.projection.iri(*n)),
+                        namer.label(&prepared.projection.iri(*n)),
                         degree.to_string(),
                         format!("{betweenness:.4}"),
                     ]

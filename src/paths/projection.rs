@@ -7,12 +7,15 @@
 
 use crate::error::Error;
 use crate::schema::Schema;
-use crate::vocab::std_terms::RDF_TYPE;
+use crate::vocab::{self, std_terms::RDF_TYPE};
+use hashbrown::HashTable;
 use oxigraph::model::{NamedOrBlankNodeRef, TermRef};
 use oxigraph::store::Store;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::Direction;
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::hash::Hasher;
 
 /// One interned property.
 #[derive(Debug, Clone)]
@@ -32,11 +35,41 @@ pub enum Hierarchy {
 
 /// The projected graph.
 pub struct Projection {
-    /// Node weights are indexes into `nodes`; edge weights into `properties`.
+    /// Node weights are node ids (the node's index); edge weights index `properties`.
     pub graph: DiGraph<u32, u16, u32>,
-    pub nodes: Vec<String>,
     pub properties: Vec<PropertyEntry>,
-    node_ids: HashMap<String, NodeIndex<u32>>,
+    /// The node IRIs, end to end, each with the entity namespace shortened to one byte.
+    names: String,
+    /// Node `i`'s name is `names[starts[i]..starts[i + 1]]`.
+    starts: Vec<u32>,
+    /// Node ids, found by the hash of their name: the lookup table without a second copy of
+    /// the names.
+    index: HashTable<u32>,
+}
+
+/// Stands for the entity namespace at the start of a stored name.
+const ENTITY_MARK: char = '\u{1}';
+
+fn name_hash(name: &str) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(name.as_bytes());
+    hasher.finish()
+}
+
+/// Writes the stored form of `iri` into `out`.
+fn encode(iri: &str, out: &mut String) {
+    out.clear();
+    match iri.strip_prefix(vocab::ENTITY) {
+        Some(local) => {
+            out.push(ENTITY_MARK);
+            out.push_str(local);
+        }
+        None => out.push_str(iri),
+    }
+}
+
+fn name_of<'a>(names: &'a str, starts: &[u32], id: u32) -> &'a str {
+    &names[starts[id as usize] as usize..starts[id as usize + 1] as usize]
 }
 
 /// Which edges a traversal may use.
@@ -58,30 +91,43 @@ impl EdgeFilter {
 impl Projection {
     /// Projects every IRI-to-IRI triple whose property is not bookkeeping.
     pub fn build(store: &Store, schema: &Schema) -> Result<Projection, Error> {
-        let mut projection = Projection {
-            graph: DiGraph::default(),
-            nodes: Vec::new(),
-            properties: Vec::new(),
-            node_ids: HashMap::new(),
-        };
-        let mut property_ids: HashMap<String, Option<u16>> = HashMap::new();
-        for quad in store.iter() {
-            let quad = quad?;
-            let (NamedOrBlankNodeRef::NamedNode(subject), TermRef::NamedNode(object)) =
-                (quad.subject.as_ref(), quad.object.as_ref())
-            else {
-                continue;
-            };
-            if quad.predicate == RDF_TYPE {
+        let mut projection = Projection::empty();
+        let mut scratch = String::new();
+        // The distinct predicates come from SPARQL, which compares the store's internal ids
+        // without decoding a term; then only the quads of projected predicates are read (by
+        // the predicate index), so labels and types, most of a graph, are never decoded.
+        let mut predicates = Vec::new();
+        let distinct = oxigraph::sparql::SparqlEvaluator::new()
+            .parse_query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")
+            .map_err(|e| Error::store(format!("projection query: {e}"), None))?
+            .on_store(store)
+            .execute()
+            .map_err(|e| Error::store(format!("projection query: {e}"), None))?;
+        if let oxigraph::sparql::QueryResults::Solutions(solutions) = distinct {
+            for solution in solutions {
+                let solution = solution.map_err(|e| Error::store(format!("projection query: {e}"), None))?;
+                if let Some(oxigraph::model::Term::NamedNode(predicate)) = solution.get("p") {
+                    predicates.push(predicate.clone());
+                }
+            }
+        }
+        predicates.sort();
+        for predicate in predicates {
+            let iri = predicate.as_str();
+            if predicate.as_ref() == RDF_TYPE || schema.is_bookkeeping(iri) {
                 continue;
             }
-            let property = match property_ids.get(quad.predicate.as_str()) {
-                Some(known) => *known,
-                None => {
-                    let iri = quad.predicate.as_str();
-                    let id = if schema.is_bookkeeping(iri) {
-                        None
-                    } else {
+            let mut property = None;
+            for quad in store.quads_for_pattern(None, Some(predicate.as_ref()), None, None) {
+                let quad = quad?;
+                let (NamedOrBlankNodeRef::NamedNode(subject), TermRef::NamedNode(object)) =
+                    (quad.subject.as_ref(), quad.object.as_ref())
+                else {
+                    continue;
+                };
+                let id = match property {
+                    Some(id) => id,
+                    None => {
                         let id = u16::try_from(projection.properties.len())
                             .map_err(|_| Error::input("more than 65535 distinct relation properties", None))?;
                         projection.properties.push(PropertyEntry {
@@ -89,41 +135,70 @@ impl Projection {
                             group: schema.group_of(iri).map(str::to_owned),
                             hierarchy: schema.hierarchy_of(iri),
                         });
-                        Some(id)
-                    };
-                    property_ids.insert(iri.to_owned(), id);
-                    id
-                }
-            };
-            let Some(property) = property else { continue };
-            let from = projection.intern(subject.as_str());
-            let to = projection.intern(object.as_str());
-            projection.graph.add_edge(from, to, property);
+                        property = Some(id);
+                        id
+                    }
+                };
+                let from = projection.intern_with(subject.as_str(), &mut scratch)?;
+                let to = projection.intern_with(object.as_str(), &mut scratch)?;
+                projection.graph.add_edge(from, to, id);
+            }
         }
         projection.graph.shrink_to_fit();
-        projection.nodes.shrink_to_fit();
+        projection.names.shrink_to_fit();
+        projection.starts.shrink_to_fit();
+        projection.index.shrink_to(0, |id| name_hash(name_of(&projection.names, &projection.starts, *id)));
         Ok(projection)
     }
 
-    pub(crate) fn intern(&mut self, iri: &str) -> NodeIndex<u32> {
-        if let Some(index) = self.node_ids.get(iri) {
-            return *index;
+    fn empty() -> Projection {
+        Projection {
+            graph: DiGraph::default(),
+            properties: Vec::new(),
+            names: String::new(),
+            starts: vec![0],
+            index: HashTable::new(),
         }
-        let id = self.nodes.len() as u32;
-        self.nodes.push(iri.to_owned());
-        let index = self.graph.add_node(id);
-        self.node_ids.insert(iri.to_owned(), index);
-        index
+    }
+
+    #[cfg(test)]
+    pub(crate) fn intern(&mut self, iri: &str) -> NodeIndex<u32> {
+        self.intern_with(iri, &mut String::new()).expect("a small test graph")
+    }
+
+    /// The node of `iri`, added when new; `scratch` is reused between calls.
+    fn intern_with(&mut self, iri: &str, scratch: &mut String) -> Result<NodeIndex<u32>, Error> {
+        encode(iri, scratch);
+        let hash = name_hash(scratch);
+        let Projection { names, starts, index, graph, .. } = self;
+        if let Some(id) = index.find(hash, |id| name_of(names, starts, *id) == scratch.as_str()) {
+            return Ok(NodeIndex::new(*id as usize));
+        }
+        let id = u32::try_from(starts.len() - 1).map_err(|_| Error::input("more than 4 billion entities", None))?;
+        names.push_str(scratch);
+        let end = u32::try_from(names.len())
+            .map_err(|_| Error::input("the entity names exceed the projection's 4 GiB name table", None))?;
+        starts.push(end);
+        index.insert_unique(hash, id, |id| name_hash(name_of(names, starts, *id)));
+        Ok(graph.add_node(id))
     }
 
     /// The node of an IRI, when it takes part in any relation.
     pub fn node(&self, iri: &str) -> Option<NodeIndex<u32>> {
-        self.node_ids.get(iri).copied()
+        let mut name = String::new();
+        encode(iri, &mut name);
+        self.index
+            .find(name_hash(&name), |id| name_of(&self.names, &self.starts, *id) == name)
+            .map(|id| NodeIndex::new(*id as usize))
     }
 
     /// The IRI of a node.
-    pub fn iri(&self, node: NodeIndex<u32>) -> &str {
-        &self.nodes[self.graph[node] as usize]
+    pub fn iri(&self, node: NodeIndex<u32>) -> Cow<'_, str> {
+        let name = name_of(&self.names, &self.starts, self.graph[node]);
+        match name.strip_prefix(ENTITY_MARK) {
+            Some(local) => Cow::Owned(format!("{}{local}", vocab::ENTITY)),
+            None => Cow::Borrowed(name),
+        }
     }
 
     /// The property entry of an edge.
@@ -136,13 +211,15 @@ impl Projection {
         (self.graph.node_count(), self.graph.edge_count())
     }
 
-    /// Approximate bytes held per edge (graph, node table and index included).
+    /// Bytes held per edge: the graph's node and edge arrays, the name table and its index.
     pub fn bytes_per_edge(&self) -> f64 {
         let edges = self.graph.edge_count().max(1) as f64;
-        let node_bytes: usize = self.nodes.iter().map(|n| n.capacity() + 24).sum::<usize>()
-            + self.node_ids.capacity() * (24 + 4 + 8)
-            + self.node_ids.keys().map(String::capacity).sum::<usize>()
-            + self.graph.node_count() * 12;
+        let nodes = self.graph.node_count();
+        let node_bytes = nodes * std::mem::size_of::<petgraph::graph::Node<u32, u32>>()
+            + self.names.capacity()
+            + self.starts.capacity() * 4
+            // hashbrown: one u32 and one control byte per bucket.
+            + self.index.capacity() * 5;
         let edge_bytes = self.graph.edge_count() * std::mem::size_of::<petgraph::graph::Edge<u16, u32>>();
         (node_bytes + edge_bytes) as f64 / edges
     }
@@ -209,12 +286,7 @@ pub(crate) mod tests_support {
 
     /// A projection made from `(subject, property, object)` names, for algorithm tests.
     pub(crate) fn projection_from(edges: &[(&str, &str, &str)]) -> Projection {
-        let mut projection = Projection {
-            graph: DiGraph::default(),
-            nodes: Vec::new(),
-            properties: Vec::new(),
-            node_ids: HashMap::new(),
-        };
+        let mut projection = Projection::empty();
         for (subject, property, object) in edges {
             let id = match projection.properties.iter().position(|p| p.iri == *property) {
                 Some(id) => id as u16,

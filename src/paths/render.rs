@@ -88,17 +88,17 @@ impl Namer<'_> {
             self.store,
             self.index,
             self.lang,
-            NamedNodeRef::new_unchecked(self.projection.iri(source)),
+            NamedNodeRef::new_unchecked(&self.projection.iri(source)),
             NamedNodeRef::new_unchecked(property),
-            NamedNodeRef::new_unchecked(self.projection.iri(target)).into(),
+            NamedNodeRef::new_unchecked(&self.projection.iri(target)).into(),
         )
     }
 
     /// A path as one line, optionally with the evidence under each hop.
     pub fn path_text(&self, path: &Path, with_evidence: bool) -> Result<String, Error> {
-        let mut line = self.label(self.projection.iri(path.start));
+        let mut line = self.label(&self.projection.iri(path.start));
         for step in &path.steps {
-            line.push_str(&format!(" {} {}", self.arrow(step), self.label(self.projection.iri(step.to))));
+            line.push_str(&format!(" {} {}", self.arrow(step), self.label(&self.projection.iri(step.to))));
         }
         line.push('\n');
         if with_evidence {
@@ -108,9 +108,9 @@ impl Namer<'_> {
                 let evidence = self.evidence(step)?;
                 line.push_str(&format!(
                     "  {} {} {}{}\n",
-                    self.label(self.projection.iri(previous)),
+                    self.label(&self.projection.iri(previous)),
                     self.arrow(step),
-                    self.label(self.projection.iri(step.to)),
+                    self.label(&self.projection.iri(step.to)),
                     crate::render::describe::dates_suffix(&evidence, &words)
                 ));
                 if evidence.is_empty() {
@@ -130,8 +130,8 @@ impl Namer<'_> {
         let (source, target) = self.projection.graph.edge_endpoints(step.edge).expect("edge exists");
         let property = self.projection.property(step.edge);
         Ok(EdgeJson {
-            subject: self.projection.iri(source).to_owned(),
-            object: self.projection.iri(target).to_owned(),
+            subject: self.projection.iri(source).into_owned(),
+            object: self.projection.iri(target).into_owned(),
             property: property.iri.clone(),
             property_label: self.schema.term_label(&property.iri, self.lang),
             group: property.group.clone(),
@@ -144,7 +144,7 @@ impl Namer<'_> {
     pub fn path_json(&self, path: &Path, with_evidence: bool) -> Result<PathJson, Error> {
         Ok(PathJson {
             length: path.len(),
-            nodes: path.nodes().iter().map(|n| self.node_json(self.projection.iri(*n))).collect(),
+            nodes: path.nodes().iter().map(|n| self.node_json(&self.projection.iri(*n))).collect(),
             edges: path.steps.iter().map(|s| self.edge_json(s, with_evidence)).collect::<Result<_, _>>()?,
         })
     }

@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each fuzz binary uses one of these bodies
 //! The bodies of the fuzz targets, shared by the libFuzzer binaries in `fuzz_targets/` and
 //! by the integration test that replays every kept input under `regressions/`. Each body
 //! may return an error for bad input; it must never panic, hang or grow without bound.
