@@ -64,23 +64,25 @@ fn a_second_writer_is_told_the_store_is_in_use_and_readers_still_read() {
     let mut holder = Command::new(binary())
         .args(["--store", store.to_str().unwrap(), "repl"])
         .stdin(Stdio::piped())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Wait until the holder has the store open: a writer then fails with "in use".
-    let mut refused = None;
-    for _ in 0..50 {
-        let outcome = Test::new()
-            .file("x.ttl", "<x:a> <x:b> <x:c> .")
-            .args(["--store", store.to_str().unwrap(), "load", "x.ttl"])
-            .run();
-        if outcome.code == 3 {
-            refused = Some(outcome);
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
+    // An answered query proves the holder has the store open for writing.
+    {
+        use std::io::{BufRead, Write};
+        let stdin = holder.stdin.as_mut().unwrap();
+        stdin.write_all(b"ASK { entity:aidc sg:operates entity:aliexpress }\n").unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(holder.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
+        assert_eq!(line.trim(), "true", "the holder did not open the store");
     }
+    let outcome = Test::new()
+        .file("x.ttl", "<x:a> <x:b> <x:c> .")
+        .args(["--store", store.to_str().unwrap(), "load", "x.ttl"])
+        .run();
+    let refused = (outcome.code == 3).then_some(outcome);
     let refused = refused.expect("a second writer is refused while the first holds the store");
     assert!(refused.stderr.contains("in use"), "{}", refused.stderr);
     assert!(refused.stderr.contains("--read-only"), "the hint names --read-only: {}", refused.stderr);
