@@ -144,23 +144,8 @@ fn rdf_exports_round_trip_through_the_parser() {
             .args(["--bare", "--store", store.to_str().unwrap(), "load", path.to_str().unwrap()])
             .run()
             .success();
-        let bare = Test::new()
-            .args(["--bare", "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv"])
-            .run()
-            .success();
-        let ontology_quads: usize = bare.stdout.lines().nth(1).unwrap().trim().parse().unwrap();
-        let loaded = Test::new()
-            .args([
-                "--store",
-                store.to_str().unwrap(),
-                "query",
-                "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-                "--format",
-                "csv",
-            ])
-            .run()
-            .success();
-        let total: usize = loaded.stdout.lines().nth(1).unwrap().trim().parse().unwrap();
+        let ontology_quads = crate::util::count_quads(&["--bare"]);
+        let total = crate::util::count_quads(&["--store", store.to_str().unwrap()]);
         assert_eq!(total - ontology_quads, expected, "{format} round trip keeps every triple");
     }
 }

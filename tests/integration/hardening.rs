@@ -1,23 +1,12 @@
 //! Hostile input, crash safety and concurrency: every case is answered with a clear error
 //! or a correct result, never a panic, a hang or a half-written store.
 
-use crate::util::{binary, Test};
+use crate::util::{binary, count_quads, Test};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn count(store: &std::path::Path) -> usize {
-    let outcome = Test::new()
-        .args([
-            "--store",
-            store.to_str().unwrap(),
-            "query",
-            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
-            "--format",
-            "csv",
-        ])
-        .run()
-        .success();
-    outcome.stdout.lines().nth(1).unwrap().trim().parse().unwrap()
+    count_quads(&["--store", store.to_str().unwrap()])
 }
 
 #[test]

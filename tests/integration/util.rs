@@ -183,3 +183,15 @@ pub fn select(query: &str, variables: &[&str]) -> Vec<Vec<String>> {
 pub fn entity(id: &str) -> String {
     format!("https://w3id.org/stratagraph/id/{id}")
 }
+
+/// The number of quads a graph holds; `graph` is the options naming it (`--store DIR`,
+/// `--bare`, or nothing for the built-in data).
+#[track_caller]
+pub fn count_quads(graph: &[&str]) -> usize {
+    let outcome = Test::new()
+        .args(graph)
+        .args(["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv"])
+        .run()
+        .success();
+    outcome.stdout.lines().nth(1).and_then(|n| n.trim().parse().ok()).expect("a count")
+}
