@@ -1,5 +1,5 @@
 //! The `stratagraph` binary: the command-line face, a few lines over the library.
 
 fn main() {
-    std::process::exit(stratagraph::run::main());
+    stratagraph::run::exit(stratagraph::run::main());
 }

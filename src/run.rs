@@ -99,6 +99,20 @@ fn install_panic_hook() {
     }));
 }
 
+/// Ends the process with `code`. When a cancelled query may still be running on a worker
+/// thread, the exit skips the C++ static destructors (RocksDB's), which that thread could
+/// still be using; everything of ours is flushed first. Writes are never abandoned (updates
+/// do not run on workers), so nothing is lost.
+pub fn exit(code: i32) -> ! {
+    if crate::sparql::workers_abandoned() {
+        let _ = std::io::stdout().flush();
+        let _ = std::io::stderr().flush();
+        // SAFETY: `_exit` ends the process at once; no Rust state is used after it.
+        unsafe { libc::_exit(code) }
+    }
+    std::process::exit(code)
+}
+
 /// True when standard input is a terminal.
 pub fn interactive() -> bool {
     std::io::stdin().is_terminal()

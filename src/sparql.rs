@@ -155,11 +155,15 @@ fn run_query(graph: &Graph, query: spargebra::Query, options: &QueryOptions) -> 
     let store = graph.store().clone();
     let worker_options = options.clone();
     let worker_token = token.clone();
-    std::thread::Builder::new()
+    let worker = std::thread::Builder::new()
         .name("sparql".to_owned())
         .stack_size(16 << 20)
         .spawn(move || {
-            let _ = send.send(evaluate(&store, query, &worker_options, &worker_token));
+            let answer = evaluate(&store, query, &worker_options, &worker_token);
+            // The store handle goes before the answer, so that a caller holding the answer
+            // never races this thread's last use of the store.
+            drop(store);
+            let _ = send.send(answer);
         })
         .map_err(|e| Error::store(format!("cannot start a query thread: {e}"), None))?;
     let deadline = options.timeout.map(|timeout| Instant::now() + timeout);
@@ -169,10 +173,14 @@ fn run_query(graph: &Graph, query: spargebra::Query, options: &QueryOptions) -> 
             None => POLL,
         };
         match receive.recv_timeout(wait) {
-            Ok(answer) => return answer,
+            Ok(answer) => {
+                let _ = worker.join();
+                return answer;
+            }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 if token.is_cancelled() || deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                     token.cancel();
+                    ABANDONED.store(true, std::sync::atomic::Ordering::SeqCst);
                     return Err(evaluation_error(QueryEvaluationError::Cancelled, options));
                 }
             }
@@ -181,6 +189,16 @@ fn run_query(graph: &Graph, query: spargebra::Query, options: &QueryOptions) -> 
             }
         }
     }
+}
+
+/// Set once a query worker was left running after its timeout or cancellation.
+static ABANDONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// True when a cancelled query may still be running on its worker thread. The process must
+/// then leave without running C++ static destructors (RocksDB's), which the worker may still
+/// be using: see `run::exit`.
+pub fn workers_abandoned() -> bool {
+    ABANDONED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// How often a waiting query looks at its cancellation token (Ctrl-C in the REPL).
