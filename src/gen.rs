@@ -123,13 +123,15 @@ pub fn generate(entities: usize, seed: u64) -> Ecosystem {
     // Supply: factories in tiers supply each other, then merchants; merchants sell on
     // platforms and supply programs.
     let tiers = 4;
+    let by_tier: Vec<Vec<usize>> = (0..tiers)
+        .map(|tier| factories.iter().enumerate().filter(|(j, _)| j % tiers == tier).map(|(_, f)| *f).collect())
+        .collect();
     for (i, &factory) in factories.iter().enumerate() {
         let tier = i % tiers;
         if tier + 1 < tiers {
-            let next_tier: Vec<usize> =
-                factories.iter().enumerate().filter(|(j, _)| j % tiers == tier + 1).map(|(_, f)| *f).collect();
+            let next_tier = &by_tier[tier + 1];
             if !next_tier.is_empty() {
-                edges.push((factory, "sg:supplies", pick(&mut rng, &next_tier)));
+                edges.push((factory, "sg:supplies", pick(&mut rng, next_tier)));
             }
         } else {
             edges.push((factory, "sg:supplies", pick(&mut rng, &merchants)));
