@@ -10,7 +10,7 @@ use stratagraph::gen::{generate, write_ecosystem, GenFormat};
 use stratagraph::paths::algo::{self, Walk};
 use stratagraph::paths::{EdgeFilter, Projection};
 use stratagraph::schema::Schema;
-use stratagraph::store::{Graph, LoadContents, LoadInput};
+use stratagraph::backend::{Backend, LoadContents, LoadInput};
 
 const ENTITIES: usize = 20_000;
 
@@ -39,7 +39,7 @@ fn loads(c: &mut Criterion) {
     group.throughput(Throughput::Elements(relations));
     group.bench_function("fact file into memory", |b| {
         b.iter_batched(
-            || Graph::builtin(true).unwrap(),
+            || Backend::builtin(true).unwrap(),
             |graph| {
                 let input =
                     LoadInput { name: "gen.toml".into(), base_dir: None, contents: LoadContents::Facts(facts.clone()) };
@@ -54,15 +54,13 @@ fn loads(c: &mut Criterion) {
 
 fn paths(c: &mut Criterion) {
     let nt = data(GenFormat::Nt);
-    let graph = Graph::builtin(true).unwrap();
-    let mut loader = graph.store().bulk_loader();
-    loader.load_from_slice(RdfFormat::NTriples, &nt).unwrap();
-    loader.commit().unwrap();
-    let schema = Schema::read(graph.store()).unwrap();
+    let graph = Backend::builtin(true).unwrap();
+    graph.embedded().unwrap().bulk_load_ntriples(nt.as_slice()).unwrap();
+    let schema = Schema::read(&graph).unwrap();
     let mut group = c.benchmark_group("paths");
     group.sample_size(10);
-    group.bench_function("build projection", |b| b.iter(|| Projection::build(graph.store(), &schema).unwrap()));
-    let projection = Projection::build(graph.store(), &schema).unwrap();
+    group.bench_function("build projection", |b| b.iter(|| Projection::build(&graph, &schema).unwrap()));
+    let projection = Projection::build(&graph, &schema).unwrap();
     let n = projection.graph.node_count();
     let pairs: Vec<_> = (0..100)
         .map(|i| {
@@ -89,10 +87,10 @@ fn paths(c: &mut Criterion) {
 fn one_shot(c: &mut Criterion) {
     let mut group = c.benchmark_group("built-in data");
     group.sample_size(20);
-    group.bench_function("open and seed the in-memory graph", |b| b.iter(|| Graph::builtin(false).unwrap()));
+    group.bench_function("open and seed the in-memory graph", |b| b.iter(|| Backend::builtin(false).unwrap()));
     group.bench_function("open, then describe AliExpress", |b| {
         b.iter(|| {
-            let mut session = Session::new(Graph::builtin(false).unwrap(), Settings::default());
+            let mut session = Session::new(Backend::builtin(false).unwrap(), Settings::default());
             let command = stratagraph::cli::Command::Describe(stratagraph::cli::DescribeArgs {
                 entity: "AliExpress".into(),
                 format: stratagraph::render::TextFormat::Text,

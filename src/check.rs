@@ -3,7 +3,7 @@
 
 use crate::error::Error;
 use crate::facts::{FactFile, Problem, Severity};
-use crate::store::Graph;
+use crate::backend::Backend;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,7 +23,7 @@ pub struct CheckReport {
 /// Checks `files` against `graph`. `source_texts` maps a source id to a text overriding the
 /// file's own `text` path.
 pub fn check(
-    graph: &Graph,
+    graph: &Backend,
     files: &[FactFile],
     source_texts: &BTreeMap<String, PathBuf>,
 ) -> Result<CheckReport, Error> {

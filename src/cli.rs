@@ -44,6 +44,20 @@ pub struct StoreArgs {
     /// Seed a new store (or the in-memory graph) with the ontology only, not the article data.
     #[arg(long, global = true)]
     pub bare: bool,
+    /// A remote SPARQL 1.1 endpoint to run on instead of a local store. Credentials come
+    /// from STRATAGRAPH_ENDPOINT_USER and STRATAGRAPH_ENDPOINT_PASSWORD (Basic or Digest),
+    /// STRATAGRAPH_ENDPOINT_TOKEN (bearer), or the host's entry in ~/.netrc.
+    #[arg(long, global = true, value_name = "URL", env = "STRATAGRAPH_ENDPOINT", conflicts_with = "store")]
+    pub endpoint: Option<String>,
+    /// The endpoint's SPARQL update URL, when not the query URL.
+    #[arg(long, global = true, value_name = "URL", requires = "endpoint")]
+    pub update_endpoint: Option<String>,
+    /// The endpoint's Graph Store Protocol URL, used by `push` (SPARQL updates otherwise).
+    #[arg(long, global = true, value_name = "URL", requires = "endpoint")]
+    pub graph_store: Option<String>,
+    /// Scope the endpoint to one named graph: queries read it, pushes write it.
+    #[arg(long, global = true, value_name = "IRI", requires = "endpoint")]
+    pub graph: Option<String>,
 }
 
 /// Settings a command line may give; in the REPL they default to the session's settings.
@@ -78,6 +92,10 @@ pub enum Command {
     Load(LoadArgs),
     /// Write the whole store out as RDF.
     Dump(DumpArgs),
+    /// Upload the built-in data, fact files or RDF to the --endpoint (idempotent, in batches).
+    Push(PushArgs),
+    /// Copy the --endpoint's graph into a local store folder.
+    Pull(PullArgs),
     /// Check a store's integrity (oxigraph's validation) and count what it holds.
     Validate,
     /// Find how two entities are connected.
@@ -171,6 +189,24 @@ pub struct LoadArgs {
     pub format: Option<String>,
 }
 
+/// Arguments of `push`.
+#[derive(Debug, Clone, Args)]
+pub struct PushArgs {
+    /// Fact files and RDF files; the built-in ontology and data when none are given.
+    pub files: Vec<PathBuf>,
+    /// The RDF format, when the extension does not tell.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+}
+
+/// Arguments of `pull`.
+#[derive(Debug, Clone, Args)]
+pub struct PullArgs {
+    /// The local store folder to copy into (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub into: PathBuf,
+}
+
 /// Arguments of `dump`.
 #[derive(Debug, Clone, Args)]
 pub struct DumpArgs {
@@ -187,4 +223,20 @@ pub struct ReplArgs {
     /// Do not read or write the history file.
     #[arg(long)]
     pub no_history: bool,
+}
+
+impl SettingsArgs {
+    /// `base` with these flags applied.
+    pub fn apply(&self, base: &crate::session::Settings) -> Result<crate::session::Settings, crate::error::Error> {
+        let mut settings = base.clone();
+        if let Some(lang) = self.lang {
+            settings.lang = lang;
+        }
+        if let Some(seconds) = self.timeout {
+            settings.timeout = Some(crate::session::timeout_duration(seconds)?);
+        }
+        settings.allow_service |= self.allow_service;
+        settings.quiet |= self.quiet;
+        Ok(settings)
+    }
 }

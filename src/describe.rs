@@ -5,8 +5,8 @@ use crate::error::Error;
 use crate::resolve::EntityIndex;
 use crate::schema::{Lang, Schema};
 use crate::vocab::{sg, std_terms::*};
-use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef};
-use oxigraph::store::Store;
+use crate::backend::Backend;
+use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef, TripleRef};
 use serde::Serialize;
 
 /// The evidence behind one fact.
@@ -79,14 +79,35 @@ pub struct Description {
     pub figures: Vec<FigureFact>,
 }
 
+/// What `describe` reads about one entity, in one CONSTRUCT: its triples both ways, the claim
+/// and observation nodes that name it with all their properties, and the title and date of
+/// each source they cite. Nothing else of the graph is read.
+fn describe_query(iri: &str) -> String {
+    format!(
+        "CONSTRUCT {{ <{iri}> ?p1 ?o1 . ?s2 ?p2 <{iri}> . ?c ?p3 ?o3 . ?source ?p4 ?o4 }} WHERE {{
+  {{ <{iri}> ?p1 ?o1 }}
+  UNION {{ ?s2 ?p2 <{iri}> }}
+  UNION {{ VALUES ?role {{ rdf:subject rdf:object sg:observationOf }} ?c ?role <{iri}> . ?c ?p3 ?o3 }}
+  UNION {{ VALUES ?role2 {{ rdf:subject rdf:object sg:observationOf }} ?c2 ?role2 <{iri}> .
+           ?c2 prov:wasDerivedFrom ?source .
+           VALUES ?p4 {{ schema:name schema:datePublished }} ?source ?p4 ?o4 }}
+}}"
+    )
+}
+
 /// Gathers the description of `iri`.
 pub fn describe(
-    store: &Store,
+    backend: &Backend,
     schema: &Schema,
     index: &EntityIndex,
     iri: &str,
     lang: Lang,
 ) -> Result<Description, Error> {
+    if !is_plain_iri(iri) {
+        return Err(Error::input(format!("`{iri}` cannot be described: it is not a plain IRI"), None));
+    }
+    let local = backend.construct(&describe_query(iri))?;
+    let store = &local;
     let node = NamedNodeRef::new_unchecked(iri);
     let names = index.names(iri).cloned().unwrap_or_default();
     let mut classes = Vec::new();
@@ -95,22 +116,23 @@ pub fn describe(
     let mut attributes: Vec<AttributeFact> = Vec::new();
     let label_of = |term: &str| index.label(term, lang);
 
-    for quad in store.quads_for_pattern(Some(node.into()), None, None, None) {
-        let quad = quad?;
+    let mut outgoing: Vec<TripleRef<'_>> = store.triples_for_subject(node).collect();
+    outgoing.sort_by_cached_key(|t| t.to_string());
+    for quad in outgoing {
         let property = quad.predicate.as_str();
         if quad.predicate == RDF_TYPE {
-            if let Term::NamedNode(class) = &quad.object {
+            if let TermRef::NamedNode(class) = &quad.object {
                 classes.push(class.as_str().to_owned());
             }
             continue;
         }
-        if [RDFS_LABEL, SKOS_PREF_LABEL, SKOS_ALT_LABEL].contains(&quad.predicate.as_ref()) {
+        if [RDFS_LABEL, SKOS_PREF_LABEL, SKOS_ALT_LABEL].contains(&quad.predicate) {
             continue;
         }
-        let evidence = evidence_for(store, index, lang, node, quad.predicate.as_ref(), quad.object.as_ref())?;
+        let evidence = evidence_in(store, index, lang, node, quad.predicate, quad.object);
         // A description without a source is the entity's own summary; a quoted one is a fact.
         if quad.predicate == SCHEMA_DESCRIPTION && evidence.is_empty() {
-            if let Term::Literal(l) = &quad.object {
+            if let TermRef::Literal(l) = &quad.object {
                 let english = l.language().is_some_and(|t| t.starts_with("en"));
                 if description.is_none() || english {
                     description = Some(l.value().to_owned());
@@ -119,7 +141,7 @@ pub fn describe(
             continue;
         }
         match &quad.object {
-            Term::NamedNode(other) if !schema.is_bookkeeping(property) => relations.push(RelationFact {
+            TermRef::NamedNode(other) if !schema.is_bookkeeping(property) => relations.push(RelationFact {
                 property: property.to_owned(),
                 property_label: schema.term_label(property, lang),
                 group: schema.group_of(property).map(str::to_owned),
@@ -129,7 +151,7 @@ pub fn describe(
                 asserted: true,
                 evidence,
             }),
-            Term::Literal(literal) => attributes.push(AttributeFact {
+            TermRef::Literal(literal) => attributes.push(AttributeFact {
                 property: property.to_owned(),
                 property_label: schema.term_label(property, lang),
                 value: literal.value().to_owned(),
@@ -139,14 +161,13 @@ pub fn describe(
             _ => {}
         }
     }
-    for quad in store.quads_for_pattern(None, None, Some(node.into()), None) {
-        let quad = quad?;
+    for quad in store.triples_for_object(node) {
         let property = quad.predicate.as_str();
-        let NamedOrBlankNodeRef::NamedNode(subject) = quad.subject.as_ref() else { continue };
+        let NamedOrBlankNodeRef::NamedNode(subject) = quad.subject else { continue };
         if schema.is_bookkeeping(property) || quad.predicate == RDF_TYPE {
             continue;
         }
-        let evidence = evidence_for(store, index, lang, subject, quad.predicate.as_ref(), node.into())?;
+        let evidence = evidence_in(store, index, lang, subject, quad.predicate, node.into());
         relations.push(RelationFact {
             property: property.to_owned(),
             property_label: schema.term_label(property, lang),
@@ -160,34 +181,29 @@ pub fn describe(
     }
     // Claims the source attributes to a speaker have no plain triple: find them by their node.
     for (role, direction) in [(RDF_SUBJECT, "out"), (RDF_OBJECT, "in")] {
-        for quad in store.quads_for_pattern(None, Some(role), Some(node.into()), None) {
-            let quad = quad?;
-            let NamedOrBlankNodeRef::NamedNode(claim) = quad.subject.as_ref() else { continue };
-            let (Some(Term::NamedNode(subject)), Some(Term::NamedNode(predicate)), Some(object)) = (
-                object_of(store, claim, RDF_SUBJECT)?,
-                object_of(store, claim, RDF_PREDICATE)?,
-                object_of(store, claim, RDF_OBJECT)?,
+        for claim in store.subjects_for_predicate_object(role, node) {
+            let NamedOrBlankNodeRef::NamedNode(claim) = claim else { continue };
+            let (Some(TermRef::NamedNode(subject)), Some(TermRef::NamedNode(predicate)), Some(object)) = (
+                store.object_for_subject_predicate(claim, RDF_SUBJECT),
+                store.object_for_subject_predicate(claim, RDF_PREDICATE),
+                store.object_for_subject_predicate(claim, RDF_OBJECT),
             ) else {
                 continue;
             };
-            let asserted = store
-                .quads_for_pattern(Some(subject.as_ref().into()), Some(predicate.as_ref()), Some(object.as_ref()), None)
-                .next()
-                .is_some();
-            if asserted {
+            if store.contains(TripleRef::new(subject, predicate, object)) {
                 continue;
             }
-            let evidence = vec![claim_evidence(store, index, lang, claim)?];
+            let evidence = vec![claim_evidence(store, index, lang, claim)];
             let property = predicate.as_str();
             match (&object, direction) {
-                (Term::Literal(literal), "out") => attributes.push(AttributeFact {
+                (TermRef::Literal(literal), "out") => attributes.push(AttributeFact {
                     property: property.to_owned(),
                     property_label: schema.term_label(property, lang),
                     value: literal.value().to_owned(),
                     asserted: false,
                     evidence,
                 }),
-                (Term::NamedNode(object), _) => {
+                (TermRef::NamedNode(object), _) => {
                     let other = if direction == "out" { object.as_str() } else { subject.as_str() };
                     relations.push(RelationFact {
                         property: property.to_owned(),
@@ -204,7 +220,7 @@ pub fn describe(
             }
         }
     }
-    let figures = figures_of(store, index, lang, node)?;
+    let figures = figures_of(store, index, lang, node);
     relations.sort_by(|a, b| {
         (a.group.as_deref().unwrap_or("~"), &a.property_label, a.direction, &a.other_label).cmp(&(
             b.group.as_deref().unwrap_or("~"),
@@ -230,94 +246,110 @@ pub fn describe(
     })
 }
 
-fn object_of(store: &Store, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Result<Option<Term>, Error> {
-    match store.quads_for_pattern(Some(subject.into()), Some(predicate), None, None).next() {
-        Some(quad) => Ok(Some(quad?.object)),
-        None => Ok(None),
-    }
+/// True for an IRI that can be written between angle brackets in a query.
+fn is_plain_iri(iri: &str) -> bool {
+    !iri.is_empty() && !iri.contains(['<', '>', '"', '{', '}', '|', '\\', '^', '`', ' ', '\n'])
 }
 
-fn literal_of(store: &Store, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Result<Option<String>, Error> {
-    Ok(match object_of(store, subject, predicate)? {
-        Some(Term::Literal(l)) => Some(l.value().to_owned()),
-        Some(Term::NamedNode(n)) => Some(n.into_string()),
-        _ => None,
-    })
+fn literal_of(store: &Graph, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Option<String> {
+    let mut values: Vec<String> = store
+        .objects_for_subject_predicate(subject, predicate)
+        .filter_map(|o| match o {
+            TermRef::Literal(l) => Some(l.value().to_owned()),
+            TermRef::NamedNode(n) => Some(n.as_str().to_owned()),
+            _ => None,
+        })
+        .collect();
+    values.sort();
+    values.into_iter().next()
 }
 
-/// The evidence of every claim node about the triple `subject predicate object`.
+/// The evidence of every claim node about the triple `subject predicate object`: one
+/// CONSTRUCT of those claims and their sources.
 pub fn evidence_for(
-    store: &Store,
+    backend: &Backend,
     index: &EntityIndex,
     lang: Lang,
     subject: NamedNodeRef<'_>,
     predicate: NamedNodeRef<'_>,
     object: TermRef<'_>,
 ) -> Result<Vec<Evidence>, Error> {
+    let (s, p) = (subject.as_str(), predicate.as_str());
+    if !is_plain_iri(s) || !is_plain_iri(p) {
+        return Ok(Vec::new());
+    }
+    let object_text = match object {
+        TermRef::NamedNode(n) if is_plain_iri(n.as_str()) => n.to_string(),
+        TermRef::Literal(l) => l.to_string(),
+        _ => return Ok(Vec::new()),
+    };
+    let query = format!(
+        "CONSTRUCT {{ ?c ?p ?o . ?source ?sp ?so }} WHERE {{
+  ?c rdf:subject <{s}> ; rdf:predicate <{p}> ; rdf:object {object_text} .
+  {{ ?c ?p ?o }} UNION {{ ?c prov:wasDerivedFrom ?source . VALUES ?sp {{ schema:name schema:datePublished }} ?source ?sp ?so }}
+}}"
+    );
+    let local = backend.construct(&query)?;
+    Ok(evidence_in(&local, index, lang, subject, predicate, object))
+}
+
+/// The evidence of every claim node in `store` about the triple `subject predicate object`.
+fn evidence_in(
+    store: &Graph,
+    index: &EntityIndex,
+    lang: Lang,
+    subject: NamedNodeRef<'_>,
+    predicate: NamedNodeRef<'_>,
+    object: TermRef<'_>,
+) -> Vec<Evidence> {
     let mut out = Vec::new();
-    for quad in store.quads_for_pattern(None, Some(RDF_SUBJECT), Some(subject.into()), None) {
-        let quad = quad?;
-        let NamedOrBlankNodeRef::NamedNode(claim) = quad.subject.as_ref() else { continue };
-        let same_predicate = store
-            .quads_for_pattern(Some(claim.into()), Some(RDF_PREDICATE), Some(predicate.into()), None)
-            .next()
-            .is_some();
-        let same_object = same_predicate
-            && store.quads_for_pattern(Some(claim.into()), Some(RDF_OBJECT), Some(object), None).next().is_some();
-        if same_object {
-            out.push(claim_evidence(store, index, lang, claim)?);
+    for claim in store.subjects_for_predicate_object(RDF_SUBJECT, subject) {
+        let NamedOrBlankNodeRef::NamedNode(claim) = claim else { continue };
+        let same = store.contains(TripleRef::new(claim, RDF_PREDICATE, predicate))
+            && store.contains(TripleRef::new(claim, RDF_OBJECT, object));
+        if same {
+            out.push(claim_evidence(store, index, lang, claim));
         }
     }
     out.sort_by(|a, b| (&a.source, &a.quote).cmp(&(&b.source, &b.quote)));
-    Ok(out)
+    out
 }
 
 /// The evidence recorded on one claim or observation node.
-pub fn claim_evidence(
-    store: &Store,
-    index: &EntityIndex,
-    lang: Lang,
-    node: NamedNodeRef<'_>,
-) -> Result<Evidence, Error> {
-    let source = literal_of(store, node, PROV_WAS_DERIVED_FROM)?;
+fn claim_evidence(store: &Graph, index: &EntityIndex, lang: Lang, node: NamedNodeRef<'_>) -> Evidence {
+    let source = literal_of(store, node, PROV_WAS_DERIVED_FROM);
     let (source_title, source_date) = match &source {
         Some(source) => {
             let source_node = NamedNodeRef::new_unchecked(source);
-            (literal_of(store, source_node, SCHEMA_NAME)?, literal_of(store, source_node, SCHEMA_DATE_PUBLISHED)?)
+            (literal_of(store, source_node, SCHEMA_NAME), literal_of(store, source_node, SCHEMA_DATE_PUBLISHED))
         }
         None => (None, None),
     };
-    let claimed_by = literal_of(store, node, PROV_WAS_ATTRIBUTED_TO)?;
+    let claimed_by = literal_of(store, node, PROV_WAS_ATTRIBUTED_TO);
     let claimed_by_label = claimed_by.as_deref().map(|s| index.label(s, lang));
-    Ok(Evidence {
-        quote: literal_of(store, node, sg::QUOTE)?,
+    Evidence {
+        quote: literal_of(store, node, sg::QUOTE),
         source,
         source_title,
         source_date,
-        start: literal_of(store, node, SCHEMA_START_DATE)?,
-        end: literal_of(store, node, SCHEMA_END_DATE)?,
+        start: literal_of(store, node, SCHEMA_START_DATE),
+        end: literal_of(store, node, SCHEMA_END_DATE),
         claimed_by,
         claimed_by_label,
-        note: literal_of(store, node, sg::NOTE)?,
-    })
+        note: literal_of(store, node, sg::NOTE),
+    }
 }
 
-fn figures_of(
-    store: &Store,
-    index: &EntityIndex,
-    lang: Lang,
-    node: NamedNodeRef<'_>,
-) -> Result<Vec<FigureFact>, Error> {
+fn figures_of(store: &Graph, index: &EntityIndex, lang: Lang, node: NamedNodeRef<'_>) -> Vec<FigureFact> {
     let mut figures = Vec::new();
-    for quad in store.quads_for_pattern(None, Some(sg::OBSERVATION_OF), Some(node.into()), None) {
-        let quad = quad?;
-        let NamedOrBlankNodeRef::NamedNode(obs) = quad.subject.as_ref() else { continue };
-        let metric = literal_of(store, obs, sg::METRIC_PROP)?.unwrap_or_default();
-        let context = literal_of(store, obs, sg::CONTEXT)?;
-        let date = literal_of(store, obs, sg::DATE)?;
-        let period = literal_of(store, obs, sg::PERIOD)?.or_else(|| {
-            let start = literal_of(store, obs, sg::PERIOD_START).ok().flatten();
-            let end = literal_of(store, obs, sg::PERIOD_END).ok().flatten();
+    for obs in store.subjects_for_predicate_object(sg::OBSERVATION_OF, node) {
+        let NamedOrBlankNodeRef::NamedNode(obs) = obs else { continue };
+        let metric = literal_of(store, obs, sg::METRIC_PROP).unwrap_or_default();
+        let context = literal_of(store, obs, sg::CONTEXT);
+        let date = literal_of(store, obs, sg::DATE);
+        let period = literal_of(store, obs, sg::PERIOD).or_else(|| {
+            let start = literal_of(store, obs, sg::PERIOD_START);
+            let end = literal_of(store, obs, sg::PERIOD_END);
             match (start, end) {
                 (Some(s), Some(e)) => Some(format!("{s}/{e}")),
                 (Some(s), None) => Some(format!("{s}/")),
@@ -328,18 +360,18 @@ fn figures_of(
         figures.push(FigureFact {
             metric_label: index.label(&metric, lang),
             metric,
-            value: literal_of(store, obs, sg::VALUE)?.unwrap_or_default(),
-            unit: literal_of(store, obs, sg::UNIT)?,
-            qualifier: literal_of(store, obs, sg::QUALIFIER)?,
+            value: literal_of(store, obs, sg::VALUE).unwrap_or_default(),
+            unit: literal_of(store, obs, sg::UNIT),
+            qualifier: literal_of(store, obs, sg::QUALIFIER),
             date,
             period,
             context_label: context.as_deref().map(|c| index.label(c, lang)),
             context,
-            evidence: claim_evidence(store, index, lang, obs)?,
+            evidence: claim_evidence(store, index, lang, obs),
         });
     }
     figures.sort_by(|a, b| {
         (&a.metric_label, &a.date, &a.period, &a.value).cmp(&(&b.metric_label, &b.date, &b.period, &b.value))
     });
-    Ok(figures)
+    figures
 }

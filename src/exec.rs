@@ -1,181 +1,29 @@
 //! The one executor: a parsed `Command` and a session in, rendered output out. The CLI and
 //! the REPL both call `execute`; neither has a second implementation of any command.
 
+use crate::backend::{rdf_format, Backend, LoadContents, LoadInput};
 use crate::check::check;
 use crate::cli::{Command, SettingsArgs};
 use crate::describe::describe;
 use crate::error::Error;
 use crate::facts::FactFile;
-use crate::render::{self, TableFormat, TextFormat};
-use crate::resolve::EntityIndex;
-use crate::schema::{Lang, Schema};
-use crate::sparql::{self, Answer, QueryOptions};
-use crate::store::{rdf_format, Graph, LoadContents, LoadInput};
-use oxigraph::sparql::CancellationToken;
+pub use crate::session::{timeout_duration, to_json, Output, Session, Settings};
+use crate::render::{self, TextFormat};
+use crate::sparql::{self, Answer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::Duration;
-
-/// Session-wide settings; a command's own flags override them for that command.
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    pub lang: Lang,
-    pub format: Option<TableFormat>,
-    pub timeout: Option<Duration>,
-    pub allow_service: bool,
-    pub quiet: bool,
-    /// Print the elapsed time after each command (REPL).
-    pub timing: bool,
-}
-
-impl Settings {
-    /// These settings with a command line's flags applied.
-    pub fn with(&self, args: &SettingsArgs) -> Result<Settings, Error> {
-        let mut settings = self.clone();
-        if let Some(lang) = args.lang {
-            settings.lang = lang;
-        }
-        if let Some(seconds) = args.timeout {
-            settings.timeout = Some(timeout_duration(seconds)?);
-        }
-        settings.allow_service |= args.allow_service;
-        settings.quiet |= args.quiet;
-        Ok(settings)
-    }
-}
-
-/// Checks a `--timeout` value.
-pub fn timeout_duration(seconds: f64) -> Result<Duration, Error> {
-    if seconds.is_finite() && seconds > 0.0 && seconds < 1e9 {
-        Ok(Duration::from_secs_f64(seconds))
-    } else {
-        Err(Error::input(format!("--timeout must be a positive number of seconds, not {seconds}"), None))
-    }
-}
-
-/// A view derived from the graph, rebuilt when the graph's version changes.
-struct Cached<T> {
-    version: u64,
-    value: Arc<T>,
-}
-
-/// The graph and what the session knows about it.
-pub struct Session {
-    pub graph: Graph,
-    pub settings: Settings,
-    /// Prefixes declared during the session (REPL `PREFIX` lines).
-    pub prefixes: Vec<(String, String)>,
-    /// Folders of the user's own saved reports, searched after the built-in ones.
-    pub query_dirs: Vec<PathBuf>,
-    /// Cancelled by a face to stop the running command (Ctrl-C in the REPL).
-    pub cancel: Option<CancellationToken>,
-    schema: Option<Cached<Schema>>,
-    index: Option<Cached<EntityIndex>>,
-    projection: Option<Cached<crate::paths::Projection>>,
-}
-
-/// What a command produced: text for standard output and the exit status it implies.
-#[derive(Debug, Default)]
-pub struct Output {
-    pub text: String,
-    /// Lines for standard error (summaries, warnings); faces may hide them with --quiet.
-    pub notes: Vec<String>,
-    /// 0, or `exit::NO_RESULT` when the answer is empty where that matters.
-    pub status: i32,
-}
-
-impl Output {
-    fn text(text: String) -> Output {
-        Output { text, ..Output::default() }
-    }
-}
-
-impl Session {
-    /// A session on `graph` with `settings`.
-    pub fn new(graph: Graph, settings: Settings) -> Session {
-        Session {
-            graph,
-            settings,
-            prefixes: Vec::new(),
-            query_dirs: Vec::new(),
-            cancel: None,
-            schema: None,
-            index: None,
-            projection: None,
-        }
-    }
-
-    /// The ontology, read once per graph state.
-    pub fn schema(&mut self) -> Result<Arc<Schema>, Error> {
-        let version = self.graph.version();
-        if let Some(cached) = &self.schema {
-            if cached.version == version {
-                return Ok(cached.value.clone());
-            }
-        }
-        let value = Arc::new(Schema::read(self.graph.store())?);
-        self.schema = Some(Cached { version, value: value.clone() });
-        Ok(value)
-    }
-
-    /// The entity label index, built once per graph state.
-    pub fn index(&mut self) -> Result<Arc<EntityIndex>, Error> {
-        let version = self.graph.version();
-        if let Some(cached) = &self.index {
-            if cached.version == version {
-                return Ok(cached.value.clone());
-            }
-        }
-        let value = Arc::new(EntityIndex::build(self.graph.store())?);
-        self.index = Some(Cached { version, value: value.clone() });
-        Ok(value)
-    }
-
-    /// The path projection, built once per graph state and shared by every path command.
-    pub fn projection(&mut self) -> Result<Arc<crate::paths::Projection>, Error> {
-        let version = self.graph.version();
-        if let Some(cached) = &self.projection {
-            if cached.version == version {
-                return Ok(cached.value.clone());
-            }
-        }
-        let schema = self.schema()?;
-        let value = Arc::new(crate::paths::Projection::build(self.graph.store(), &schema)?);
-        self.projection = Some(Cached { version, value: value.clone() });
-        Ok(value)
-    }
-
-    /// Resolves a user's entity name.
-    pub fn resolve(&mut self, name: &str) -> Result<String, Error> {
-        let index = self.index()?;
-        index.resolve(self.graph.store(), name)
-    }
-
-    /// The query options for these settings.
-    pub fn query_options(&self, settings: &Settings) -> QueryOptions {
-        QueryOptions {
-            timeout: settings.timeout,
-            allow_update: false,
-            allow_service: settings.allow_service,
-            prefixes: self.prefixes.clone(),
-            cancel: self.cancel.clone(),
-            substitutions: Vec::new(),
-        }
-    }
-}
 
 /// Runs one command.
 pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> Result<Output, Error> {
-    let settings = session.settings.with(args)?;
+    let settings = args.apply(&session.settings)?;
     match command {
         Command::Query(query) => run_query(session, &settings, query),
         Command::Describe(describe_args) => {
             let iri = session.resolve(&describe_args.entity)?;
             let schema = session.schema()?;
             let index = session.index()?;
-            let description = describe(session.graph.store(), &schema, &index, &iri, settings.lang)?;
+            let description = describe(&session.backend, &schema, &index, &iri, settings.lang)?;
             Ok(Output::text(match describe_args.format {
                 TextFormat::Text => render::describe::description_text(&description, &schema, settings.lang),
                 TextFormat::Json => to_json(&description)?,
@@ -205,7 +53,7 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
         Command::Load(load) => {
             let inputs = load_inputs(&load.files, load.format.as_deref())?;
             let progress = crate::progress::LoadProgress::new(settings.quiet, inputs.iter().map(LoadInput::size).sum());
-            let report = session.graph.load(&inputs, progress.observer());
+            let report = session.backend.load(&inputs, progress.observer());
             progress.finish();
             let report = report?;
             let mut output = Output::default();
@@ -223,41 +71,79 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
         }
         Command::Dump(dump) => {
             let format = dump.format.rdf_format();
-            let store = session.graph.store();
-            let write = |writer: &mut dyn std::io::Write| -> std::io::Result<()> {
-                if matches!(dump.format, render::GraphFormat::Turtle | render::GraphFormat::Trig) {
-                    // The syntaxes with prefixes get the predeclared ones, for readable dumps.
-                    let mut serializer = oxigraph::io::RdfSerializer::from_format(format);
-                    for (prefix, iri) in crate::vocab::PREFIXES {
-                        serializer = serializer.with_prefix(*prefix, *iri).map_err(std::io::Error::other)?;
-                    }
-                    let mut out = serializer.for_writer(writer);
-                    let graph = (!format.supports_datasets()).then_some(oxigraph::model::GraphNameRef::DefaultGraph);
-                    for quad in store.quads_for_pattern(None, None, None, graph) {
-                        out.serialize_quad(&quad.map_err(std::io::Error::other)?)?;
-                    }
-                    out.finish()?;
-                    Ok(())
-                } else if format.supports_datasets() {
-                    store.dump_to_writer(format, writer).map(|_| ()).map_err(std::io::Error::other)
-                } else {
-                    store
-                        .dump_graph_to_writer(oxigraph::model::GraphNameRef::DefaultGraph, format, writer)
-                        .map(|_| ())
-                        .map_err(std::io::Error::other)
-                }
-            };
+            let backend = session.backend.clone();
             match &dump.output {
                 Some(path) => {
-                    crate::output::write_atomic_with(path, write)?;
+                    crate::output::write_atomic_with(path, |writer| {
+                        backend.dump(format, writer).map_err(|e| std::io::Error::other(e.to_string()))
+                    })?;
                     Ok(Output { notes: vec![format!("wrote {}", path.display())], ..Output::default() })
                 }
                 None => {
                     let mut bytes = Vec::new();
-                    write(&mut bytes)?;
+                    backend.dump(format, &mut bytes)?;
                     Ok(Output::text(String::from_utf8_lossy(&bytes).into_owned()))
                 }
             }
+        }
+        Command::Push(push) => {
+            if !matches!(*session.backend, Backend::Remote(_)) {
+                return Err(Error::input(
+                    "push uploads to a remote engine",
+                    Some("give --endpoint URL (and --graph-store URL for the Graph Store Protocol)".to_owned()),
+                ));
+            }
+            let inputs = if push.files.is_empty() {
+                crate::backend::embedded::builtin_inputs()
+            } else {
+                load_inputs(&push.files, push.format.as_deref())?
+            };
+            let progress = crate::progress::LoadProgress::new(settings.quiet, inputs.iter().map(LoadInput::size).sum());
+            let report = session.backend.load(&inputs, progress.observer());
+            progress.finish();
+            let report = report?;
+            let mut output = Output::default();
+            output.notes.extend(report.warnings.iter().cloned());
+            output.notes.push(format!(
+                "pushed {} input{} to {}: {} entities, {} facts; it holds {} triples ({:+})",
+                report.files,
+                if report.files == 1 { "" } else { "s" },
+                session.backend.location(),
+                report.entities,
+                report.facts,
+                report.quads_after,
+                report.quads_after as i64 - report.quads_before as i64
+            ));
+            Ok(output)
+        }
+        Command::Pull(pull) => {
+            if !matches!(*session.backend, Backend::Remote(_)) {
+                return Err(Error::input("pull copies from a remote engine", Some("give --endpoint URL".to_owned())));
+            }
+            let mut file = tempfile::NamedTempFile::new()
+                .map_err(|e| Error::store(format!("cannot make a temporary file: {e}"), None))?;
+            session.backend.dump(oxigraph::io::RdfFormat::NTriples, file.as_file_mut())?;
+            let local = Backend::Embedded(crate::backend::Embedded::open(&crate::backend::StoreOptions {
+                path: Some(pull.into.clone()),
+                read_only: false,
+                bare: true,
+            })?);
+            let inputs = vec![LoadInput {
+                name: session.backend.location(),
+                base_dir: None,
+                contents: LoadContents::RdfFile(file.path().to_path_buf(), oxigraph::io::RdfFormat::NTriples),
+            }];
+            let report = local.load(&inputs, None)?;
+            Ok(Output {
+                notes: vec![format!(
+                    "pulled {} into {}: it holds {} quads ({:+})",
+                    session.backend.location(),
+                    pull.into.display(),
+                    report.quads_after,
+                    report.quads_after as i64 - report.quads_before as i64
+                )],
+                ..Output::default()
+            })
         }
         Command::Path(args) => crate::paths::cli::run_path(session, &settings, args),
         Command::Neighbors(args) => crate::paths::cli::run_neighbors(session, &settings, args),
@@ -269,8 +155,7 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
         Command::Gen(args) => crate::gen::execute(&settings, args),
         Command::Measure(command) => crate::measure::execute(session, command),
         Command::Validate => {
-            session.graph.store().validate()?;
-            let quads = session.graph.store().len()?;
+            let quads = session.backend.validate()?;
             Ok(Output::text(format!("store is valid: {quads} quads\n")))
         }
         Command::Repl(_) => {
@@ -297,7 +182,7 @@ fn run_query(session: &mut Session, settings: &Settings, query: crate::cli::Quer
     }
     let mut options = session.query_options(settings);
     options.allow_update = query.update;
-    let answer = sparql::run(&session.graph, &text, &options)?;
+    let answer = sparql::run(&session.backend, &text, &options)?;
     let format = query.format.or(settings.format).unwrap_or_default();
     let rendered = render::results::render_answer(&answer, format, query.graph_format)?;
     let status = match &answer {
@@ -321,7 +206,7 @@ fn run_check(session: &mut Session, args: crate::cli::CheckArgs) -> Result<Outpu
         overrides.insert(id.to_owned(), PathBuf::from(path));
     }
     let files = if args.files.is_empty() {
-        crate::store::builtin_fact_files()?
+        crate::backend::builtin_fact_files()?
     } else {
         let mut files = Vec::new();
         let mut problems = Vec::new();
@@ -340,19 +225,21 @@ fn run_check(session: &mut Session, args: crate::cli::CheckArgs) -> Result<Outpu
     // The built-in files are checked against the ontology alone (against the built-in graph
     // they would meet their own ids); other files against the graph they would join.
     if args.files.is_empty() {
-        return check_against(&Graph::builtin(true)?, &files, &overrides, args.format);
+        return check_against(&Backend::builtin(true)?, &files, &overrides, args.format);
     }
     // A file that declares the source of a built-in file is a new version of it: it is
     // checked against the ontology and the other built-in files, not against itself.
     let declared: BTreeSet<&str> =
         files.iter().flat_map(|f| f.doc.source.iter().map(|s| s.get_ref().id.get_ref().as_str())).collect();
-    let (replaced, kept): (Vec<FactFile>, Vec<FactFile>) = crate::store::builtin_fact_files()?
+    let (replaced, kept): (Vec<FactFile>, Vec<FactFile>) = crate::backend::builtin_fact_files()?
         .into_iter()
         .partition(|f| f.doc.source.iter().any(|s| declared.contains(s.get_ref().id.get_ref().as_str())));
-    let holds_replaced =
-        replaced.iter().flat_map(|f| f.doc.entity.first()).any(|e| session.graph.has_entity(e.get_ref().id.get_ref()));
+    let mut holds_replaced = false;
+    for entity in replaced.iter().flat_map(|f| f.doc.entity.first()) {
+        holds_replaced |= session.backend.has_entity(entity.get_ref().id.get_ref())?;
+    }
     if holds_replaced {
-        let graph = Graph::builtin(true)?;
+        let graph = Backend::builtin(true)?;
         let inputs: Vec<LoadInput> = kept
             .iter()
             .map(|f| LoadInput {
@@ -366,11 +253,11 @@ fn run_check(session: &mut Session, args: crate::cli::CheckArgs) -> Result<Outpu
         }
         return check_against(&graph, &files, &overrides, args.format);
     }
-    check_against(&session.graph, &files, &overrides, args.format)
+    check_against(&session.backend, &files, &overrides, args.format)
 }
 
 fn check_against(
-    graph: &Graph,
+    graph: &Backend,
     files: &[FactFile],
     overrides: &BTreeMap<String, PathBuf>,
     format: TextFormat,
@@ -457,9 +344,3 @@ pub fn load_inputs(paths: &[PathBuf], format: Option<&str>) -> Result<Vec<LoadIn
         .collect()
 }
 
-/// Pretty JSON with a final newline.
-pub fn to_json(value: &impl serde::Serialize) -> Result<String, Error> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::store(e.to_string(), None))?;
-    text.push('\n');
-    Ok(text)
-}

@@ -3,6 +3,8 @@
 //! Data flows one way: fact files and RDF → loader → store → (SPARQL | path projection) →
 //! renderers → a face. The modules below are listed in that reading order.
 
+/// The backend seam: the embedded oxigraph store or a remote SPARQL engine.
+pub mod backend;
 /// `check`: fact files validated, quotes verified against source texts.
 pub mod check;
 /// The one command grammar (clap).
@@ -41,9 +43,9 @@ pub mod resolve;
 pub mod run;
 /// What the ontology says: classes, properties, groups, labels, colours.
 pub mod schema;
+/// The session: a backend, its derived views cached per state, and the settings.
+pub mod session;
 /// SPARQL evaluation with timeout, cancellation and permissions.
 pub mod sparql;
-/// The Graph: the oxigraph store, built-in data, all-or-nothing loads.
-pub mod store;
 /// Every IRI the code names.
 pub mod vocab;

@@ -9,7 +9,6 @@ use crate::paths::{EdgeFilter, Projection};
 use crate::schema::Schema;
 use clap::{Args, Subcommand};
 use oxigraph::io::RdfFormat;
-use oxigraph::store::Store;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -97,17 +96,7 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
                 }
                 count
             } else {
-                let store = match &args.into {
-                    #[cfg(feature = "rocksdb")]
-                    Some(dir) => Store::open(dir)?,
-                    #[cfg(not(feature = "rocksdb"))]
-                    Some(_) => return Err(Error::store("this build has no on-disk stores", None)),
-                    None => Store::new()?,
-                };
-                let mut loader = store.bulk_loader();
-                loader.load_from_reader(RdfFormat::NTriples, reader).map_err(|e| Error::input(e.to_string(), None))?;
-                loader.commit()?;
-                store.len()?
+                crate::backend::Embedded::empty(args.into.as_deref())?.bulk_load_ntriples(reader)?
             };
             let seconds = started.elapsed().as_secs_f64();
             let report = LoadReport { triples, seconds, triples_per_second: triples as f64 / seconds };
@@ -116,16 +105,14 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
         MeasureCommand::Paths(args) => {
             if let Some(nt) = &args.nt {
                 let file = std::fs::File::open(nt)?;
-                let mut loader = session.graph.store().bulk_loader();
-                loader
-                    .load_from_reader(RdfFormat::NTriples, std::io::BufReader::new(file))
-                    .map_err(|e| Error::input(e.to_string(), None))?;
-                loader.commit()?;
-                session.graph.touch();
+                let embedded = session.backend.embedded().ok_or_else(|| {
+                    Error::input("measure paths --nt loads into an embedded store", Some("drop --endpoint".to_owned()))
+                })?;
+                embedded.bulk_load_ntriples(std::io::BufReader::new(file))?;
             }
-            let schema = Schema::read(session.graph.store())?;
+            let schema = Schema::read(&session.backend)?;
             let started = Instant::now();
-            let projection = Projection::build(session.graph.store(), &schema)?;
+            let projection = Projection::build(&session.backend, &schema)?;
             let projection_seconds = started.elapsed().as_secs_f64();
             let text = std::fs::read_to_string(&args.pairs)?;
             let numbered = numbered_nodes(&projection);
@@ -169,7 +156,7 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
                     ..crate::sparql::QueryOptions::default()
                 };
                 let t = Instant::now();
-                match crate::sparql::run(&session.graph, &query, &options) {
+                match crate::sparql::run(&session.backend, &query, &options) {
                     Ok(_) => ask.push(t.elapsed().as_secs_f64() * 1000.0),
                     Err(Error::Timeout(_)) => ask_timeouts += 1,
                     Err(other) => return Err(other),

@@ -1,7 +1,7 @@
 //! The progress bar of long loads: on a terminal only, never with `--quiet`. Its length is
 //! the inputs' size in bytes; its message counts the triples written and their rate.
 
-use crate::store::LoadObserver;
+use crate::backend::LoadObserver;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 use std::sync::Arc;

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::exec::{to_json, Output, Session, Settings};
 use crate::render::{results::render_solutions, TableFormat};
 use crate::sparql::{self, Answer};
-use crate::store::builtin;
+use crate::backend::embedded::builtin;
 use crate::vocab::std_terms::*;
 use clap::{Args, Subcommand};
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, Variable};
@@ -392,7 +392,7 @@ pub fn run_report(
         let term = param_term(session, &value, entity)?;
         options.substitutions.push((Variable::new_unchecked(param.name.clone()), term));
     }
-    sparql::run(&session.graph, &report.query, &options)
+    sparql::run(&session.backend, &report.query, &options)
 }
 
 /// A parameter value as a term: IRI, prefixed name, number, entity name, or else text.
@@ -419,7 +419,7 @@ fn param_term(session: &mut Session, value: &str, entity: bool) -> Result<Term, 
 
 fn brief(session: &mut Session, settings: &Settings, reports: &[Report]) -> Result<String, Error> {
     let mut out = String::from("# stratagraph brief\n\n");
-    let _ = writeln!(out, "{} reports on {} quads.\n", reports.len(), session.graph.store().len()?);
+    let _ = writeln!(out, "{} reports on {} quads.\n", reports.len(), session.backend.len()?);
     let (runnable, need_params): (Vec<&Report>, Vec<&Report>) =
         reports.iter().partition(|r| r.params.iter().all(|p| p.default.is_some()));
     for report in runnable {
@@ -487,45 +487,52 @@ Run these with `stratagraph report run NAME --param NAME=VALUE`.
     Ok(out)
 }
 
-/// The sources behind facts about any of `iris`, as citation lines.
+/// The sources behind facts about any of `iris`, as citation lines: one CONSTRUCT per batch
+/// of entities reads the sources cited by their claims and figures, with title, date and URL.
 fn sources_cited(session: &Session, iris: &BTreeSet<String>) -> Result<Vec<String>, Error> {
-    let store = session.graph.store();
-    let mut sources = BTreeSet::new();
-    for iri in iris {
-        let node = NamedNodeRef::new_unchecked(iri);
-        let is_source = store
-            .quads_for_pattern(Some(node.into()), Some(RDF_TYPE), Some(crate::vocab::sg::SOURCE_DOCUMENT.into()), None)
-            .next()
-            .is_some();
-        if is_source {
-            sources.insert(iri.clone());
+    let iris: Vec<&String> = iris.iter().collect();
+    let mut cited = oxigraph::model::Graph::new();
+    for batch in iris.chunks(200) {
+        let query = format!(
+            "CONSTRUCT {{ ?source ?p ?o }} WHERE {{
+  {values}
+  {{ ?node a sg:SourceDocument . BIND(?node AS ?source) }}
+  UNION {{ VALUES ?role {{ rdf:subject sg:observationOf }} ?claim ?role ?node . ?claim prov:wasDerivedFrom ?source }}
+  VALUES ?p {{ rdf:type schema:name schema:datePublished schema:url }}
+  ?source ?p ?o
+}}",
+            values = crate::backend::values_clause("node", batch)
+        );
+        for triple in session.backend.construct(&query)?.iter() {
+            cited.insert(triple);
         }
-        for role in [RDF_SUBJECT, crate::vocab::sg::OBSERVATION_OF] {
-            for quad in store.quads_for_pattern(None, Some(role), Some(node.into()), None) {
-                let quad = quad?;
-                if let NamedOrBlankNodeRef::NamedNode(claim) = quad.subject.as_ref() {
-                    for source in store.quads_for_pattern(Some(claim.into()), Some(PROV_WAS_DERIVED_FROM), None, None) {
-                        if let Term::NamedNode(source) = source?.object {
-                            sources.insert(source.into_string());
-                        }
-                    }
-                }
+    }
+    let mut sources: Vec<NamedNodeRef<'_>> = cited
+        .subjects_for_predicate_object(RDF_TYPE, crate::vocab::sg::SOURCE_DOCUMENT)
+        .filter_map(|s| match s {
+            NamedOrBlankNodeRef::NamedNode(n) => Some(n),
+            NamedOrBlankNodeRef::BlankNode(_) => None,
+        })
+        .collect();
+    // A cited source that is not typed still counts, as the claims name it.
+    for triple in cited.iter() {
+        if let NamedOrBlankNodeRef::NamedNode(n) = triple.subject {
+            if !sources.contains(&n) {
+                sources.push(n);
             }
         }
     }
+    sources.sort_by_key(|n| n.as_str().to_owned());
     let mut lines = Vec::new();
-    for source in sources {
-        let node = NamedNodeRef::new_unchecked(&source);
+    for node in sources {
         let get = |p| -> Option<String> {
-            store.quads_for_pattern(Some(node.into()), Some(p), None, None).next().and_then(|q| q.ok()).map(|q| match q
-                .object
-            {
-                Term::Literal(l) => l.value().to_owned(),
-                Term::NamedNode(n) => n.into_string(),
+            cited.object_for_subject_predicate(node, p).map(|o| match o {
+                oxigraph::model::TermRef::Literal(l) => l.value().to_owned(),
+                oxigraph::model::TermRef::NamedNode(n) => n.as_str().to_owned(),
                 other => other.to_string(),
             })
         };
-        let title = get(SCHEMA_NAME).unwrap_or_else(|| source.clone());
+        let title = get(SCHEMA_NAME).unwrap_or_else(|| node.as_str().to_owned());
         let mut line = title;
         if let Some(date) = get(SCHEMA_DATE_PUBLISHED) {
             let _ = write!(line, ", {date}");

@@ -5,8 +5,9 @@ use crate::error::Error;
 use crate::facts::has_cjk;
 use crate::schema::Lang;
 use crate::vocab::{self, std_terms::*};
-use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, TermRef};
-use oxigraph::store::Store;
+use crate::backend::Backend;
+use crate::schema::Schema;
+use oxigraph::model::TermRef;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -69,39 +70,52 @@ pub struct EntityIndex {
 impl EntityIndex {
     /// Reads the labels and aliases of every entity: labelled subjects that are not
     /// ontology terms, claims or observations.
-    pub fn build(store: &Store) -> Result<EntityIndex, Error> {
+    pub fn build(backend: &Backend, schema: &Schema) -> Result<EntityIndex, Error> {
         let mut by_iri: BTreeMap<String, EntityNames> = BTreeMap::new();
+        // An earlier predicate's label wins; among one predicate's labels in one language the
+        // smallest does, so the choice is the same whatever order a backend reads in.
         for predicate in [RDFS_LABEL, SKOS_PREF_LABEL, SKOS_ALT_LABEL] {
-            for quad in store.quads_for_pattern(None, Some(predicate), None, None) {
-                let quad = quad?;
-                let (NamedOrBlankNodeRef::NamedNode(subject), TermRef::Literal(label)) =
-                    (quad.subject.as_ref(), quad.object.as_ref())
-                else {
-                    continue;
+            let mut found: BTreeMap<String, (Option<String>, Option<String>, Vec<String>)> = BTreeMap::new();
+            backend.scan_predicate(predicate, &mut |iri, object| {
+                let TermRef::Literal(label) = object else {
+                    return Ok(());
                 };
-                let iri = subject.as_str();
                 if is_vocabulary_iri(iri) {
-                    continue;
+                    return Ok(());
                 }
-                let names = by_iri
-                    .entry(iri.to_owned())
-                    .or_insert_with(|| EntityNames { iri: iri.to_owned(), ..EntityNames::default() });
+                let (en, zh, aliases) = found.entry(iri.to_owned()).or_default();
                 let value = label.value().to_owned();
                 let is_zh = label.language().map_or_else(|| has_cjk(&value), |l| l.starts_with("zh"));
                 if predicate == SKOS_ALT_LABEL {
-                    if !names.aliases.contains(&value) {
-                        names.aliases.push(value);
-                    }
-                } else if is_zh {
-                    names.zh.get_or_insert(value);
+                    aliases.push(value);
                 } else {
-                    names.en.get_or_insert(value);
+                    let slot = if is_zh { zh } else { en };
+                    if slot.as_ref().is_none_or(|old| value < *old) {
+                        *slot = Some(value);
+                    }
+                }
+                Ok(())
+            })?;
+            for (iri, (en, zh, mut aliases)) in found {
+                let names =
+                    by_iri.entry(iri.clone()).or_insert_with(|| EntityNames { iri, ..EntityNames::default() });
+                if names.en.is_none() {
+                    names.en = en;
+                }
+                if names.zh.is_none() {
+                    names.zh = zh;
+                }
+                aliases.sort();
+                for alias in aliases {
+                    if !names.aliases.contains(&alias) {
+                        names.aliases.push(alias);
+                    }
                 }
             }
         }
-        // Ontology terms typed in the store are not entities.
+        // Ontology terms typed in the data are not entities.
         let mut entities: Vec<EntityNames> = by_iri.into_values().collect();
-        entities.retain(|e| !is_schema_term(store, &e.iri));
+        entities.retain(|e| !schema.classes.contains_key(&e.iri) && !schema.properties.contains_key(&e.iri));
         Ok(EntityIndex { entities })
     }
 
@@ -173,7 +187,7 @@ impl EntityIndex {
     }
 
     /// Resolves a user's name for an entity to its IRI.
-    pub fn resolve(&self, store: &Store, text: &str) -> Result<String, Error> {
+    pub fn resolve(&self, backend: &Backend, text: &str) -> Result<String, Error> {
         let text = text.trim();
         if text.is_empty() {
             return Err(Error::input("empty entity name", None));
@@ -188,7 +202,7 @@ impl EntityIndex {
             None
         };
         if let Some(iri) = explicit {
-            if mentioned(store, &iri) {
+            if backend.mentions(&iri)? {
                 return Ok(iri);
             }
             return Err(self.unknown(text));
@@ -235,20 +249,6 @@ fn normalize(text: &str) -> String {
 fn is_vocabulary_iri(iri: &str) -> bool {
     vocab::PREFIXES.iter().filter(|(prefix, _)| *prefix != "entity").any(|(_, ns)| iri.starts_with(ns))
         || iri == vocab::SG.trim_end_matches('#')
-}
-
-fn is_schema_term(store: &Store, iri: &str) -> bool {
-    let node = NamedNodeRef::new_unchecked(iri);
-    [OWL_CLASS, RDFS_CLASS, OWL_OBJECT_PROPERTY, OWL_DATATYPE_PROPERTY, RDF_PROPERTY].iter().any(|class| {
-        store.quads_for_pattern(Some(node.into()), Some(RDF_TYPE), Some((*class).into()), None).next().is_some()
-    })
-}
-
-/// True when the IRI appears as a subject or object in the store.
-fn mentioned(store: &Store, iri: &str) -> bool {
-    let node = NamedNodeRef::new_unchecked(iri);
-    store.quads_for_pattern(Some(node.into()), None, None, None).next().is_some()
-        || store.quads_for_pattern(None, None, Some(node.into()), None).next().is_some()
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 use crate::cli::{Cli, Command, ReplArgs};
 use crate::error::{exit, Error};
 use crate::exec::{execute, Session, Settings};
-use crate::store::{Graph, StoreOptions};
+use crate::backend::remote::Credentials;
+use crate::backend::{Backend, BackendOptions, RemoteOptions, StoreOptions};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 
@@ -33,24 +34,34 @@ fn run(cli: Cli) -> i32 {
     if std::env::var_os("STRATAGRAPH_TEST_PANIC").is_some() {
         panic!("panic requested by STRATAGRAPH_TEST_PANIC");
     }
-    let settings = match Settings::default().with(&cli.settings) {
+    let settings = match cli.settings.apply(&Settings::default()) {
         Ok(settings) => settings,
         Err(error) => return report(&error),
     };
     let command = cli.command.unwrap_or(Command::Repl(ReplArgs::default()));
     let writes =
         matches!(&command, Command::Load(_) | Command::Repl(_)) || matches!(&command, Command::Query(q) if q.update);
-    let options = StoreOptions {
+    let writes = writes || matches!(&command, Command::Push(_));
+    let store = StoreOptions {
         path: cli.store.store.clone(),
         read_only: cli.store.read_only
             || (!writes && cli.store.store.as_ref().is_some_and(|p| p.join("CURRENT").exists())),
         bare: cli.store.bare,
     };
-    let graph = match Graph::open(&options) {
-        Ok(graph) => graph,
+    let remote = cli.store.endpoint.as_ref().map(|endpoint| RemoteOptions {
+        endpoint: endpoint.clone(),
+        update_endpoint: cli.store.update_endpoint.clone(),
+        graph_store: cli.store.graph_store.clone(),
+        graph: cli.store.graph.clone(),
+        read_only: cli.store.read_only,
+        credentials: Credentials::from_environment(endpoint),
+        timeout: settings.timeout,
+    });
+    let backend = match Backend::open(&BackendOptions { store, remote }) {
+        Ok(backend) => backend,
         Err(error) => return report(&error),
     };
-    let mut session = Session::new(graph, settings);
+    let mut session = Session::new(backend, settings);
     if let Command::Repl(args) = command {
         return crate::repl::run(&mut session, &args);
     }

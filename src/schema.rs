@@ -2,8 +2,9 @@
 //! colours, read once from the store so the rest of the code holds no list of terms.
 
 use crate::vocab::{self, sg, std_terms::*};
-use oxigraph::model::{NamedNodeRef, NamedOrBlankNodeRef, Term, TermRef};
-use oxigraph::store::{StorageError, Store};
+use crate::backend::Backend;
+use crate::error::Error;
+use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Labels of one term in the two languages the project speaks.
@@ -82,12 +83,18 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// Reads the ontology terms present in `store`.
-    pub fn read(store: &Store) -> Result<Schema, StorageError> {
+    /// Reads the ontology terms of the data behind `backend`: one CONSTRUCT fetches the
+    /// typed terms with the properties the schema uses, then they are read locally.
+    pub fn read(backend: &Backend) -> Result<Schema, Error> {
+        Ok(Schema::from_graph(&backend.construct(SCHEMA_QUERY)?))
+    }
+
+    /// Reads the ontology terms present in a local graph.
+    pub fn from_graph(store: &Graph) -> Schema {
         let mut schema = Schema::default();
         let class_types = [OWL_CLASS, RDFS_CLASS];
         for class_type in class_types {
-            for iri in subjects_of_type(store, class_type)? {
+            for iri in subjects_of_type(store, class_type) {
                 schema.classes.entry(iri).or_default();
             }
         }
@@ -100,7 +107,7 @@ impl Schema {
             sg::BOOKKEEPING_PROPERTY,
         ];
         for property_type in property_types {
-            for iri in subjects_of_type(store, property_type)? {
+            for iri in subjects_of_type(store, property_type) {
                 let info = schema.properties.entry(iri).or_default();
                 if property_type == sg::BOOKKEEPING_PROPERTY {
                     info.bookkeeping = true;
@@ -110,41 +117,40 @@ impl Schema {
                 }
             }
         }
-        for iri in subjects_of_type(store, sg::RELATION_GROUP)? {
+        for iri in subjects_of_type(store, sg::RELATION_GROUP) {
             let node = NamedNodeRef::new_unchecked(&iri);
-            let labels = labels_of(store, node)?;
+            let labels = labels_of(store, node);
             let key =
-                first_literal(store, node, sg::GROUP_KEY)?.or_else(|| labels.en.clone()).unwrap_or_else(|| iri.clone());
-            let aliases = literals(store, node, SKOS_ALT_LABEL)?;
+                first_literal(store, node, sg::GROUP_KEY).or_else(|| labels.en.clone()).unwrap_or_else(|| iri.clone());
+            let aliases = literals(store, node, SKOS_ALT_LABEL);
             schema.groups.insert(key, GroupInfo { iri: iri.clone(), labels, aliases });
         }
         let group_by_iri: BTreeMap<String, String> =
             schema.groups.iter().map(|(key, info)| (info.iri.clone(), key.clone())).collect();
-        for quad in store.quads_for_pattern(None, Some(sg::IN_GROUP), None, None) {
-            let quad = quad?;
-            if let (NamedOrBlankNodeRef::NamedNode(p), Term::NamedNode(g)) = (quad.subject.as_ref(), &quad.object) {
+        for triple in store.triples_for_predicate(sg::IN_GROUP) {
+            if let (NamedOrBlankNodeRef::NamedNode(p), TermRef::NamedNode(g)) = (triple.subject, triple.object) {
                 let info = schema.properties.entry(p.as_str().to_owned()).or_default();
                 info.group = group_by_iri.get(g.as_str()).cloned();
             }
         }
         for (iri, info) in &mut schema.classes {
             let node = NamedNodeRef::new_unchecked(iri);
-            info.labels = labels_of(store, node)?;
-            info.colour = first_literal(store, node, sg::COLOUR)?;
-            info.parents = objects(store, node, RDFS_SUB_CLASS_OF)?;
+            info.labels = labels_of(store, node);
+            info.colour = first_literal(store, node, sg::COLOUR);
+            info.parents = objects(store, node, RDFS_SUB_CLASS_OF);
         }
         for (iri, info) in &mut schema.properties {
             let node = NamedNodeRef::new_unchecked(iri);
-            info.labels = labels_of(store, node)?;
-            info.parents = objects(store, node, RDFS_SUB_PROPERTY_OF)?;
-            info.hierarchy = match first_literal(store, node, sg::HIERARCHY)?.as_deref() {
+            info.labels = labels_of(store, node);
+            info.parents = objects(store, node, RDFS_SUB_PROPERTY_OF);
+            info.hierarchy = match first_literal(store, node, sg::HIERARCHY).as_deref() {
                 Some("up") => Some(crate::paths::Hierarchy::Up),
                 Some("down") => Some(crate::paths::Hierarchy::Down),
                 _ => None,
             };
         }
         schema.inherit_groups();
-        Ok(schema)
+        schema
     }
 
     fn inherit_groups(&mut self) {
@@ -267,54 +273,66 @@ fn resolve_term<'a>(name: &str, known: impl Iterator<Item = &'a String> + Clone)
     Err(scored.into_iter().take(3).map(|(_, s)| s).collect())
 }
 
-fn subjects_of_type(store: &Store, class: NamedNodeRef<'_>) -> Result<Vec<String>, StorageError> {
-    let mut out = Vec::new();
-    for quad in store.quads_for_pattern(None, Some(RDF_TYPE), Some(class.into()), None) {
-        if let NamedOrBlankNodeRef::NamedNode(n) = quad?.subject.as_ref() {
-            out.push(n.as_str().to_owned());
-        }
-    }
-    Ok(out)
+/// The terms the schema is read from: everything typed as a class, property or relation
+/// group, with the few properties the schema uses, and every `sg:inGroup` statement.
+const SCHEMA_QUERY: &str = "CONSTRUCT { ?s ?p ?o } WHERE {
+  { SELECT DISTINCT ?s WHERE {
+      { ?s a ?type .
+        VALUES ?type { owl:Class rdfs:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
+                       owl:SymmetricProperty rdf:Property sg:BookkeepingProperty sg:RelationGroup } }
+      UNION { ?s sg:inGroup ?group } } }
+  ?s ?p ?o .
+  VALUES ?p { rdf:type rdfs:label rdfs:comment skos:altLabel sg:groupKey sg:colour rdfs:subClassOf
+              rdfs:subPropertyOf sg:hierarchy sg:inGroup }
+}";
+
+fn subjects_of_type(store: &Graph, class: NamedNodeRef<'_>) -> Vec<String> {
+    let mut out: Vec<String> = store
+        .subjects_for_predicate_object(RDF_TYPE, class)
+        .filter_map(|s| match s {
+            NamedOrBlankNodeRef::NamedNode(n) => Some(n.as_str().to_owned()),
+            NamedOrBlankNodeRef::BlankNode(_) => None,
+        })
+        .collect();
+    out.sort();
+    out
 }
 
-fn objects(store: &Store, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Result<Vec<String>, StorageError> {
-    let mut out = Vec::new();
-    for quad in store.quads_for_pattern(Some(subject.into()), Some(predicate), None, None) {
-        if let Term::NamedNode(n) = quad?.object {
-            out.push(n.into_string());
-        }
-    }
-    Ok(out)
+fn objects(store: &Graph, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Vec<String> {
+    let mut out: Vec<String> = store
+        .objects_for_subject_predicate(subject, predicate)
+        .filter_map(|o| match o {
+            TermRef::NamedNode(n) => Some(n.as_str().to_owned()),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out
 }
 
-fn literals(
-    store: &Store,
-    subject: NamedNodeRef<'_>,
-    predicate: NamedNodeRef<'_>,
-) -> Result<Vec<String>, StorageError> {
-    let mut out = Vec::new();
-    for quad in store.quads_for_pattern(Some(subject.into()), Some(predicate), None, None) {
-        if let Term::Literal(l) = quad?.object {
-            out.push(l.value().to_owned());
-        }
-    }
-    Ok(out)
+fn literals(store: &Graph, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Vec<String> {
+    let mut out: Vec<String> = store
+        .objects_for_subject_predicate(subject, predicate)
+        .filter_map(|o| match o {
+            TermRef::Literal(l) => Some(l.value().to_owned()),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out
 }
 
-fn first_literal(
-    store: &Store,
-    subject: NamedNodeRef<'_>,
-    predicate: NamedNodeRef<'_>,
-) -> Result<Option<String>, StorageError> {
-    Ok(literals(store, subject, predicate)?.into_iter().next())
+fn first_literal(store: &Graph, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Option<String> {
+    literals(store, subject, predicate).into_iter().next()
 }
 
 /// The English and Chinese `rdfs:label` and the `rdfs:comment` of a node.
-pub fn labels_of(store: &Store, subject: NamedNodeRef<'_>) -> Result<Labels, StorageError> {
+pub fn labels_of(store: &Graph, subject: NamedNodeRef<'_>) -> Labels {
     let mut labels = Labels::default();
-    for quad in store.quads_for_pattern(Some(subject.into()), Some(RDFS_LABEL), None, None) {
-        let quad = quad?;
-        if let TermRef::Literal(l) = quad.object.as_ref() {
+    let mut found: Vec<_> = store.objects_for_subject_predicate(subject, RDFS_LABEL).collect();
+    found.sort_by_key(|o| o.to_string());
+    for object in found {
+        if let TermRef::Literal(l) = object {
             match l.language() {
                 Some(lang) if lang.starts_with("zh") => {
                     labels.zh.get_or_insert_with(|| l.value().to_owned());
@@ -329,8 +347,8 @@ pub fn labels_of(store: &Store, subject: NamedNodeRef<'_>) -> Result<Labels, Sto
             }
         }
     }
-    labels.comment = first_literal(store, subject, RDFS_COMMENT)?;
-    Ok(labels)
+    labels.comment = first_literal(store, subject, RDFS_COMMENT);
+    labels
 }
 
 impl Schema {

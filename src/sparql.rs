@@ -1,15 +1,15 @@
 //! SPARQL evaluation: predeclared prefixes, read-only unless asked, SERVICE and LOAD only
 //! when allowed, a timeout and cancellation, and syntax errors shown with a caret.
 
+pub use crate::backend::embedded::workers_abandoned;
+pub use crate::backend::Answer;
+use crate::backend::{query_pattern, uses_service, Backend, Evaluation};
 use crate::error::Error;
-use crate::store::Graph;
 use crate::vocab;
-use oxigraph::model::{Term, Triple, Variable};
-use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
-use oxigraph::store::Store;
+use oxigraph::model::{Term, Variable};
+use oxigraph::sparql::CancellationToken;
 use spargebra::{GraphUpdateOperation, SparqlParser, SparqlSyntaxError};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// How to evaluate a query.
 #[derive(Clone, Default)]
@@ -28,25 +28,19 @@ pub struct QueryOptions {
     pub substitutions: Vec<(Variable, Term)>,
 }
 
-/// A query's answer, fully read.
-#[derive(Debug, Clone)]
-pub enum Answer {
-    /// SELECT: variables and rows (unbound cells are `None`).
-    Solutions { variables: Vec<Variable>, rows: Vec<Vec<Option<Term>>> },
-    /// ASK.
-    Boolean(bool),
-    /// CONSTRUCT or DESCRIBE.
-    Graph(Vec<Triple>),
-    /// An update ran.
-    Updated { quads_before: usize, quads_after: usize },
-}
-
 /// The deepest bracket nesting a query may have; deeper ones are refused before parsing,
 /// so a hostile query cannot exhaust the parser's stack.
 pub const MAX_NESTING: usize = 200;
 
-/// Parses and runs `text` on `graph`.
-pub fn run(graph: &Graph, text: &str, options: &QueryOptions) -> Result<Answer, Error> {
+impl QueryOptions {
+    /// What the backend needs of these options to evaluate.
+    pub fn evaluation(&self) -> Evaluation {
+        Evaluation { timeout: self.timeout, allow_service: self.allow_service, cancel: self.cancel.clone() }
+    }
+}
+
+/// Parses and runs `text` on `backend`.
+pub fn run(backend: &Backend, text: &str, options: &QueryOptions) -> Result<Answer, Error> {
     let depth = crate::limits::nesting_depth(text);
     if depth > MAX_NESTING {
         return Err(Error::input(
@@ -55,9 +49,9 @@ pub fn run(graph: &Graph, text: &str, options: &QueryOptions) -> Result<Answer, 
         ));
     }
     match parser(options).parse_query(text) {
-        Ok(query) => run_query(graph, query, options),
+        Ok(query) => run_query(backend, query, options),
         Err(query_error) => match parser(options).parse_update(text) {
-            Ok(update) => run_update(graph, update, options),
+            Ok(update) => run_update(backend, update, options),
             Err(update_error) => {
                 let looks_like_update =
                     first_keyword(text).is_some_and(|k| UPDATE_KEYWORDS.contains(&k.to_ascii_uppercase().as_str()));
@@ -102,141 +96,18 @@ fn parser(options: &QueryOptions) -> SparqlParser {
     parser
 }
 
-fn evaluator(options: &QueryOptions, token: &CancellationToken) -> SparqlEvaluator {
-    let evaluator = SparqlEvaluator::new().with_cancellation_token(token.clone());
-    if options.allow_service {
-        evaluator
-    } else {
-        evaluator.without_default_http_service_handler()
-    }
-}
-
-/// Cancels `token` when the timeout passes, unless dropped first.
-struct Deadline {
-    done: Option<mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Deadline {
-    fn start(timeout: Option<Duration>, token: &CancellationToken) -> Deadline {
-        let Some(timeout) = timeout else {
-            return Deadline { done: None, thread: None };
-        };
-        let (done, wait) = mpsc::channel::<()>();
-        let token = token.clone();
-        let thread = std::thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(timeout) {
-                token.cancel();
-            }
-        });
-        Deadline { done: Some(done), thread: Some(thread) }
-    }
-}
-
-impl Drop for Deadline {
-    fn drop(&mut self) {
-        drop(self.done.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
-/// Runs a query on a worker thread and waits for its answer, its deadline or its
-/// cancellation, whichever comes first. oxigraph checks the cancellation token only between
-/// steps of its evaluation, and some steps (sorting, large joins) run long; the caller gets
-/// its answer on time regardless, and the worker, its token cancelled, stops at its next
-/// check. Updates do not take this path: a write is never abandoned mid-way.
-fn run_query(graph: &Graph, query: spargebra::Query, options: &QueryOptions) -> Result<Answer, Error> {
-    let token = options.cancel.clone().unwrap_or_default();
+/// Runs a query on the backend, after the policy: parameters bound in the algebra, and no
+/// SERVICE unless allowed (checked here, so it holds on every backend).
+fn run_query(backend: &Backend, query: spargebra::Query, options: &QueryOptions) -> Result<Answer, Error> {
     let mut query = query;
     bind_values(&mut query, &options.substitutions)?;
-    let (send, receive) = mpsc::channel();
-    let store = graph.store().clone();
-    let worker_options = options.clone();
-    let worker_token = token.clone();
-    let worker = std::thread::Builder::new()
-        .name("sparql".to_owned())
-        .stack_size(16 << 20)
-        .spawn(move || {
-            let answer = evaluate(&store, query, &worker_options, &worker_token);
-            // The store handle goes before the answer, so that a caller holding the answer
-            // never races this thread's last use of the store.
-            drop(store);
-            let _ = send.send(answer);
-        })
-        .map_err(|e| Error::store(format!("cannot start a query thread: {e}"), None))?;
-    let deadline = options.timeout.map(|timeout| Instant::now() + timeout);
-    loop {
-        let wait = match deadline {
-            Some(deadline) => deadline.saturating_duration_since(Instant::now()).min(POLL),
-            None => POLL,
-        };
-        match receive.recv_timeout(wait) {
-            Ok(answer) => {
-                let _ = worker.join();
-                return answer;
-            }
-            Err(mpsc::RecvTimeoutError::Timeout) => {
-                if token.is_cancelled() || deadline.is_some_and(|deadline| Instant::now() >= deadline) {
-                    token.cancel();
-                    ABANDONED.store(true, std::sync::atomic::Ordering::SeqCst);
-                    return Err(evaluation_error(QueryEvaluationError::Cancelled, options));
-                }
-            }
-            Err(mpsc::RecvTimeoutError::Disconnected) => {
-                return Err(Error::Internal("the query thread stopped without an answer".to_owned()));
-            }
-        }
+    if !options.allow_service && uses_service(query_pattern(&query)) {
+        return Err(Error::input(
+            "SERVICE would call the network, which is off",
+            Some("add --allow-service to allow federated queries".to_owned()),
+        ));
     }
-}
-
-/// Set once a query worker was left running after its timeout or cancellation.
-static ABANDONED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// True when a cancelled query may still be running on its worker thread. The process must
-/// then leave without running C++ static destructors (RocksDB's), which the worker may still
-/// be using: see `run::exit`.
-pub fn workers_abandoned() -> bool {
-    ABANDONED.load(std::sync::atomic::Ordering::SeqCst)
-}
-
-/// How often a waiting query looks at its cancellation token (Ctrl-C in the REPL).
-const POLL: Duration = Duration::from_millis(25);
-
-fn evaluate(
-    store: &Store,
-    query: spargebra::Query,
-    options: &QueryOptions,
-    token: &CancellationToken,
-) -> Result<Answer, Error> {
-    let prepared = evaluator(options, token).for_query(query);
-    let results = prepared.on_store(store).execute().map_err(|e| evaluation_error(e, options))?;
-    match results {
-        QueryResults::Solutions(solutions) => {
-            let variables = solutions.variables().to_vec();
-            let mut rows = Vec::new();
-            for solution in solutions {
-                if token.is_cancelled() {
-                    return Err(evaluation_error(QueryEvaluationError::Cancelled, options));
-                }
-                let solution = solution.map_err(|e| evaluation_error(e, options))?;
-                rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
-            }
-            Ok(Answer::Solutions { variables, rows })
-        }
-        QueryResults::Boolean(value) => Ok(Answer::Boolean(value)),
-        QueryResults::Graph(triples) => {
-            let mut out = Vec::new();
-            for triple in triples {
-                if token.is_cancelled() {
-                    return Err(evaluation_error(QueryEvaluationError::Cancelled, options));
-                }
-                out.push(triple.map_err(|e| evaluation_error(e, options))?);
-            }
-            Ok(Answer::Graph(out))
-        }
-    }
+    backend.query(query, &options.evaluation())
 }
 
 /// Binds variables by joining a one-row VALUES block at the heart of the query's pattern:
@@ -285,53 +156,31 @@ fn bind_values(query: &mut spargebra::Query, substitutions: &[(Variable, Term)])
     }
 }
 
-fn run_update(graph: &Graph, update: spargebra::Update, options: &QueryOptions) -> Result<Answer, Error> {
+fn run_update(backend: &Backend, update: spargebra::Update, options: &QueryOptions) -> Result<Answer, Error> {
     if !options.allow_update {
         return Err(Error::input(
             "this is a SPARQL update and queries are read-only",
             Some("add --update to change the store".to_owned()),
         ));
     }
-    graph.ensure_writable()?;
+    backend.ensure_writable()?;
     if !options.allow_service && update.operations.iter().any(|op| matches!(op, GraphUpdateOperation::Load { .. })) {
         return Err(Error::input(
             "LOAD fetches a document over the network, which is off",
             Some("use `stratagraph load FILE` for local files, or add --allow-service".to_owned()),
         ));
     }
-    let token = options.cancel.clone().unwrap_or_default();
-    let _deadline = Deadline::start(options.timeout, &token);
-    let quads_before = graph.store().len()?;
-    evaluator(options, &token).for_update(update).on_store(graph.store()).execute().map_err(|e| {
-        let text = e.to_string();
-        if text.to_lowercase().contains("cancel") {
-            Error::Timeout("the update was cancelled; nothing was changed".to_owned())
-        } else {
-            Error::input(format!("update failed: {}", text.lines().next().unwrap_or_default()), None)
-        }
-    })?;
-    graph.touch();
-    Ok(Answer::Updated { quads_before, quads_after: graph.store().len()? })
-}
-
-fn evaluation_error(error: QueryEvaluationError, options: &QueryOptions) -> Error {
-    match error {
-        QueryEvaluationError::Cancelled => match options.timeout {
-            Some(timeout) => {
-                Error::Timeout(format!("the query was cancelled after the {}s timeout", timeout.as_secs_f64()))
-            }
-            None => Error::Timeout("the query was cancelled".to_owned()),
-        },
-        QueryEvaluationError::UnsupportedService(name) if !options.allow_service => Error::input(
-            format!("SERVICE {name} would call the network, which is off"),
+    let uses_service_in_where = update.operations.iter().any(|op| match op {
+        GraphUpdateOperation::DeleteInsert { pattern, .. } => uses_service(pattern),
+        _ => false,
+    });
+    if !options.allow_service && uses_service_in_where {
+        return Err(Error::input(
+            "SERVICE would call the network, which is off",
             Some("add --allow-service to allow federated queries".to_owned()),
-        ),
-        QueryEvaluationError::NotExistingSubstitutedVariable(variable) => Error::input(
-            format!("the query has no variable ?{}", variable.as_str()),
-            Some("a parameter must name a variable of the query".to_owned()),
-        ),
-        other => Error::input(format!("query failed: {}", other.to_string().lines().next().unwrap_or_default()), None),
+        ));
     }
+    backend.update(update, &options.evaluation())
 }
 
 /// A syntax error with the offending line and a caret under the position.

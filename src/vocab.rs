@@ -131,3 +131,9 @@ pub fn entity_iri(id: &str) -> String {
 pub fn entity_id(iri: &str) -> Option<&str> {
     iri.strip_prefix(ENTITY)
 }
+
+/// The IRI that stands for blank node `label` of an input identified by `salt`, when data is
+/// pushed to a remote engine (so a second push of the same input names the same nodes).
+pub fn skolem_iri(salt: &str, label: &str) -> String {
+    format!("{ENTITY}.well-known/genid/{salt}-{label}")
+}

@@ -105,7 +105,7 @@ pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> 
     let triples: Vec<(String, String, String)> = if let Some(path) = &args.construct {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display()), None))?;
-        let answer = crate::sparql::run(&session.graph, &text, &session.query_options(settings))?;
+        let answer = crate::sparql::run(&session.backend, &text, &session.query_options(settings))?;
         let crate::sparql::Answer::Graph(graph) = answer else {
             return Err(Error::input(
                 format!("{} is not a CONSTRUCT query", path.display()),
@@ -213,9 +213,27 @@ fn rdf_text(graph: &[Triple], format: ExportFormat) -> Result<String, Error> {
     crate::render::results::render_triples(graph, format)
 }
 
+/// The types and labels of `nodes`, read in batches of a few hundred per CONSTRUCT.
+fn types_and_labels<'a>(
+    session: &Session,
+    nodes: impl IntoIterator<Item = &'a String>,
+) -> Result<oxigraph::model::Graph, Error> {
+    let nodes: Vec<&String> = nodes.into_iter().collect();
+    let mut out = oxigraph::model::Graph::new();
+    for batch in nodes.chunks(300) {
+        let query = format!(
+            "CONSTRUCT {{ ?n ?p ?o }} WHERE {{ {} VALUES ?p {{ rdf:type rdfs:label }} ?n ?p ?o }}",
+            crate::backend::values_clause("n", batch)
+        );
+        for triple in session.backend.construct(&query)?.iter() {
+            out.insert(triple);
+        }
+    }
+    Ok(out)
+}
+
 /// The selected relations with the types and labels of their entities.
 fn rdf_subgraph(session: &Session, triples: &[(String, String, String)]) -> Result<Vec<Triple>, Error> {
-    let store = session.graph.store();
     let mut out = Vec::new();
     let mut nodes = BTreeSet::new();
     for (s, p, o) in triples {
@@ -223,12 +241,15 @@ fn rdf_subgraph(session: &Session, triples: &[(String, String, String)]) -> Resu
         nodes.insert(s.clone());
         nodes.insert(o.clone());
     }
-    for node in nodes {
-        let subject = NamedNode::new_unchecked(&node);
+    let local = types_and_labels(session, &nodes)?;
+    for node in &nodes {
+        let subject = NamedNode::new_unchecked(node.as_str());
         for predicate in [RDF_TYPE, RDFS_LABEL] {
-            for quad in store.quads_for_pattern(Some(subject.as_ref().into()), Some(predicate), None, None) {
-                let quad = quad?;
-                out.push(Triple::new(subject.clone(), predicate.into_owned(), quad.object));
+            let mut objects: Vec<Term> =
+                local.objects_for_subject_predicate(subject.as_ref(), predicate).map(|o| o.into_owned()).collect();
+            objects.sort_by_cached_key(|o| o.to_string());
+            for object in objects {
+                out.push(Triple::new(subject.clone(), predicate.into_owned(), object));
             }
         }
     }
@@ -243,7 +264,7 @@ fn build_subgraph(
     triples: &[(String, String, String)],
     title: Option<String>,
 ) -> Result<Subgraph, Error> {
-    let store = session.graph.store();
+    let local = types_and_labels(session, triples.iter().flat_map(|(s, _, o)| [s, o]).collect::<BTreeSet<_>>())?;
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     let mut subgraph = Subgraph {
         title: title.unwrap_or_else(|| "stratagraph".to_owned()),
@@ -255,12 +276,10 @@ fn build_subgraph(
             return Ok(*id);
         }
         let mut classes = Vec::new();
-        for quad in
-            store.quads_for_pattern(Some(NamedNode::new_unchecked(iri).as_ref().into()), Some(RDF_TYPE), None, None)
-        {
-            if let Term::NamedNode(class) = quad?.object {
+        for object in local.objects_for_subject_predicate(NamedNode::new_unchecked(iri).as_ref(), RDF_TYPE) {
+            if let oxigraph::model::TermRef::NamedNode(class) = object {
                 if schema.classes.contains_key(class.as_str()) {
-                    classes.push(class.into_string());
+                    classes.push(class.as_str().to_owned());
                 }
             }
         }

@@ -135,8 +135,8 @@ struct Prepared {
 
 impl Prepared {
     /// The labeller of this projection's nodes and edges.
-    fn namer<'a>(&'a self, store: &'a oxigraph::store::Store, lang: crate::schema::Lang) -> Namer<'a> {
-        Namer { store, schema: &self.schema, index: &self.index, projection: &self.projection, lang }
+    fn namer<'a>(&'a self, backend: &'a crate::backend::Backend, lang: crate::schema::Lang) -> Namer<'a> {
+        Namer { backend, schema: &self.schema, index: &self.index, projection: &self.projection, lang }
     }
 }
 
@@ -191,7 +191,7 @@ pub fn run_path(session: &mut Session, settings: &Settings, args: PathArgs) -> R
         return Err(Error::input("--k must be at least 1", None));
     }
     let walk = Walk::new(&prepared.filter, args.directed);
-    let namer = prepared.namer(session.graph.store(), settings.lang);
+    let namer = prepared.namer(&session.backend, settings.lang);
     if from_iri == to_iri {
         // The path of an entity to itself has no hops, whether or not it has relations.
         let node = namer.node_json(&from_iri);
@@ -290,7 +290,7 @@ struct NeighborJson {
 pub fn run_neighbors(session: &mut Session, settings: &Settings, args: NeighborsArgs) -> Result<Output, Error> {
     let prepared = prepare(session, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
-    let namer = prepared.namer(session.graph.store(), settings.lang);
+    let namer = prepared.namer(&session.backend, settings.lang);
     let found = match node {
         Some(node) => algo::neighborhood(&prepared.projection, node, args.depth, &Walk::new(&prepared.filter, false)),
         None => Vec::new(),
@@ -361,7 +361,7 @@ struct TierJson {
 pub fn run_reach(session: &mut Session, settings: &Settings, args: ReachArgs) -> Result<Output, Error> {
     let prepared = prepare(session, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
-    let namer = prepared.namer(session.graph.store(), settings.lang);
+    let namer = prepared.namer(&session.backend, settings.lang);
     let upstream = args.direction == Flow::Upstream;
     let tiers = match node {
         Some(node) => algo::reach(&prepared.projection, node, upstream, args.max_depth, &prepared.filter),
@@ -447,7 +447,7 @@ pub fn run_common(session: &mut Session, settings: &Settings, args: CommonArgs) 
     let prepared = prepare(session, &args.via)?;
     let (a_iri, a) = node_of(session, &prepared, &args.a)?;
     let (b_iri, b) = node_of(session, &prepared, &args.b)?;
-    let namer = prepared.namer(session.graph.store(), settings.lang);
+    let namer = prepared.namer(&session.backend, settings.lang);
     let (ancestors, neighbors) = match (a, b) {
         (Some(a), Some(b)) => {
             let all = algo::shared_ancestors(&prepared.projection, a, b, &prepared.filter);
@@ -521,7 +521,7 @@ struct CentralJson {
 /// `central`.
 pub fn run_central(session: &mut Session, settings: &Settings, args: CentralArgs) -> Result<Output, Error> {
     let prepared = prepare(session, &args.via)?;
-    let namer = prepared.namer(session.graph.store(), settings.lang);
+    let namer = prepared.namer(&session.backend, settings.lang);
     let (mut ranked, sampled) = algo::centrality(&prepared.projection, &prepared.filter, 2000);
     match args.by {
         Measure::Degree => ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0))),

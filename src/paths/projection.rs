@@ -9,8 +9,8 @@ use crate::error::Error;
 use crate::schema::Schema;
 use crate::vocab::{self, std_terms::RDF_TYPE};
 use hashbrown::HashTable;
-use oxigraph::model::{NamedOrBlankNodeRef, TermRef};
-use oxigraph::store::Store;
+use crate::backend::Backend;
+use oxigraph::model::TermRef;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::Direction;
 use std::borrow::Cow;
@@ -90,40 +90,21 @@ impl EdgeFilter {
 
 impl Projection {
     /// Projects every IRI-to-IRI triple whose property is not bookkeeping.
-    pub fn build(store: &Store, schema: &Schema) -> Result<Projection, Error> {
+    pub fn build(backend: &Backend, schema: &Schema) -> Result<Projection, Error> {
         let mut projection = Projection::empty();
         let mut scratch = String::new();
-        // The distinct predicates come from SPARQL, which compares the store's internal ids
-        // without decoding a term; then only the quads of projected predicates are read (by
-        // the predicate index), so labels and types, most of a graph, are never decoded.
-        let mut predicates = Vec::new();
-        let distinct = oxigraph::sparql::SparqlEvaluator::new()
-            .parse_query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")
-            .map_err(|e| Error::store(format!("projection query: {e}"), None))?
-            .on_store(store)
-            .execute()
-            .map_err(|e| Error::store(format!("projection query: {e}"), None))?;
-        if let oxigraph::sparql::QueryResults::Solutions(solutions) = distinct {
-            for solution in solutions {
-                let solution = solution.map_err(|e| Error::store(format!("projection query: {e}"), None))?;
-                if let Some(oxigraph::model::Term::NamedNode(predicate)) = solution.get("p") {
-                    predicates.push(predicate.clone());
-                }
-            }
-        }
-        predicates.sort();
-        for predicate in predicates {
+        // The distinct predicates come first (a cheap SPARQL question); then only the triples
+        // of projected predicates are read, in bulk, so labels and types, most of a graph,
+        // are never decoded.
+        for predicate in backend.predicates()? {
             let iri = predicate.as_str();
             if predicate.as_ref() == RDF_TYPE || schema.is_bookkeeping(iri) {
                 continue;
             }
             let mut property = None;
-            for quad in store.quads_for_pattern(None, Some(predicate.as_ref()), None, None) {
-                let quad = quad?;
-                let (NamedOrBlankNodeRef::NamedNode(subject), TermRef::NamedNode(object)) =
-                    (quad.subject.as_ref(), quad.object.as_ref())
-                else {
-                    continue;
+            backend.scan_predicate(predicate.as_ref(), &mut |subject, object| {
+                let TermRef::NamedNode(object) = object else {
+                    return Ok(());
                 };
                 let id = match property {
                     Some(id) => id,
@@ -139,16 +120,62 @@ impl Projection {
                         id
                     }
                 };
-                let from = projection.intern_with(subject.as_str(), &mut scratch)?;
+                let from = projection.intern_with(subject, &mut scratch)?;
                 let to = projection.intern_with(object.as_str(), &mut scratch)?;
                 projection.graph.add_edge(from, to, id);
-            }
+                Ok(())
+            })?;
         }
+        projection.canonicalize();
         projection.graph.shrink_to_fit();
         projection.names.shrink_to_fit();
         projection.starts.shrink_to_fit();
         projection.index.shrink_to(0, |id| name_hash(name_of(&projection.names, &projection.starts, *id)));
         Ok(projection)
+    }
+
+    /// Renumbers the nodes in IRI order and re-adds the edges in (source, target, property)
+    /// order, so the projection, and every tie an algorithm breaks on it, is the same
+    /// whatever order a backend read the triples in.
+    fn canonicalize(&mut self) {
+        let n = self.graph.node_count();
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        order.sort_unstable_by(|a, b| {
+            name_of(&self.names, &self.starts, *a).cmp(name_of(&self.names, &self.starts, *b))
+        });
+        let mut new_id = vec![0u32; n];
+        for (new, old) in order.iter().enumerate() {
+            new_id[*old as usize] = new as u32;
+        }
+        let mut edges: Vec<(u32, u32, u16)> = self
+            .graph
+            .raw_edges()
+            .iter()
+            .map(|e| (new_id[e.source().index()], new_id[e.target().index()], e.weight))
+            .collect();
+        edges.sort_unstable();
+        let mut names = String::with_capacity(self.names.len());
+        let mut starts = Vec::with_capacity(n + 1);
+        starts.push(0u32);
+        for old in &order {
+            names.push_str(name_of(&self.names, &self.starts, *old));
+            starts.push(names.len() as u32);
+        }
+        let mut index = HashTable::with_capacity(n);
+        let mut graph = DiGraph::with_capacity(n, edges.len());
+        for id in 0..n as u32 {
+            index.insert_unique(name_hash(name_of(&names, &starts, id)), id, |id| {
+                name_hash(name_of(&names, &starts, *id))
+            });
+            graph.add_node(id);
+        }
+        for (from, to, property) in edges {
+            graph.add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), property);
+        }
+        self.names = names;
+        self.starts = starts;
+        self.index = index;
+        self.graph = graph;
     }
 
     fn empty() -> Projection {

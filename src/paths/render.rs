@@ -8,12 +8,12 @@ use crate::error::Error;
 use crate::resolve::EntityIndex;
 use crate::schema::{Lang, Schema};
 use oxigraph::model::NamedNodeRef;
-use oxigraph::store::Store;
+use crate::backend::Backend;
 use serde::Serialize;
 
 /// What rendering needs to name things.
 pub struct Namer<'a> {
-    pub store: &'a Store,
+    pub backend: &'a Backend,
     pub schema: &'a Schema,
     pub index: &'a EntityIndex,
     pub projection: &'a Projection,
@@ -85,7 +85,7 @@ impl Namer<'_> {
         let (source, target) = self.projection.graph.edge_endpoints(step.edge).expect("edge exists");
         let property = &self.projection.property(step.edge).iri;
         evidence_for(
-            self.store,
+            self.backend,
             self.index,
             self.lang,
             NamedNodeRef::new_unchecked(&self.projection.iri(source)),

@@ -108,16 +108,14 @@ fn interactive(session: &mut Session, args: &ReplArgs) -> i32 {
             }
         }
     });
-    let store_name = session
-        .graph
-        .location()
-        .map_or_else(|| "the built-in data (in memory)".to_owned(), |p| p.display().to_string());
-    let quads = session.graph.store().len().unwrap_or(0);
+    let store_name = session.backend.location();
+    let quads = session.backend.len().unwrap_or(0);
     println!("stratagraph {} on {store_name}: {quads} quads. Type `help`, Ctrl-D to leave.", env!("CARGO_PKG_VERSION"));
-    let mut version = session.graph.version();
+    let mut state = session.backend.state().unwrap_or_default();
     loop {
-        if session.graph.version() != version {
-            version = session.graph.version();
+        let now = session.backend.state().unwrap_or_default();
+        if now != state {
+            state = now;
             if let Some(helper) = editor.helper_mut() {
                 helper.vocabulary = vocabulary(session);
             }
@@ -231,7 +229,7 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
             file: None,
             format: None,
             graph_format: GraphFormat::Turtle,
-            update: !session.graph.is_read_only(),
+            update: !session.backend.is_read_only(),
             output: None,
         };
         return with_cancellation(session, |session| execute(session, Command::Query(query), &SettingsArgs::default()))

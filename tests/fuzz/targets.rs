@@ -7,16 +7,17 @@ use stratagraph::cli::ReplLine;
 use stratagraph::facts::{self, FactFile};
 use stratagraph::repl::line;
 use stratagraph::resolve::EntityIndex;
-use stratagraph::store::Graph;
+use stratagraph::backend::Backend;
 
 use clap::Parser as _;
 
 thread_local! {
     /// The built-in graph, opened once per process: the fact-file target checks against
     /// its ontology and entities, the resolver target searches its labels.
-    static BUILTIN: (Graph, EntityIndex) = {
-        let graph = Graph::builtin(false).expect("the built-in graph opens");
-        let index = EntityIndex::build(graph.store()).expect("the built-in index builds");
+    static BUILTIN: (Backend, EntityIndex) = {
+        let graph = Backend::builtin(false).expect("the built-in graph opens");
+        let schema = stratagraph::schema::Schema::read(&graph).expect("the built-in schema reads");
+        let index = EntityIndex::build(&graph, &schema).expect("the built-in index builds");
         (graph, index)
     };
 }
@@ -60,7 +61,7 @@ pub fn report_header(data: &[u8]) {
 pub fn entity_resolver(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
     BUILTIN.with(|(graph, index)| {
-        let _ = index.resolve(graph.store(), text);
+        let _ = index.resolve(graph, text);
         let _ = index.search(text, 10);
     });
 }

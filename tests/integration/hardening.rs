@@ -87,7 +87,7 @@ fn a_second_writer_is_told_the_store_is_in_use_and_readers_still_read() {
 #[test]
 fn many_threads_reading_one_store_agree_with_one_reader() {
     use stratagraph::sparql::{run, Answer, QueryOptions};
-    let graph = std::sync::Arc::new(stratagraph::store::Graph::builtin(false).unwrap());
+    let graph = std::sync::Arc::new(stratagraph::backend::Backend::builtin(false).unwrap());
     let query = "SELECT ?s ?o WHERE { ?s sg:operates|org:subOrganizationOf ?o } ORDER BY ?s ?o";
     let render = |answer: Answer| format!("{answer:?}");
     let expected = render(run(&graph, query, &QueryOptions::default()).unwrap());

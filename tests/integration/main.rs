@@ -13,6 +13,7 @@ mod paths;
 mod query;
 mod repl;
 mod reports;
+mod remote;
 mod review;
 mod store;
 mod util;

@@ -84,6 +84,11 @@ impl Test {
             .env("NO_COLOR", "1")
             .env_remove("RUST_BACKTRACE")
             .env_remove("STRATAGRAPH_STORE")
+            .env_remove("STRATAGRAPH_ENDPOINT")
+            .env_remove("STRATAGRAPH_ENDPOINT_USER")
+            .env_remove("STRATAGRAPH_ENDPOINT_PASSWORD")
+            .env_remove("STRATAGRAPH_ENDPOINT_TOKEN")
+            .env("STRATAGRAPH_NETRC", "/nonexistent")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());

@@ -1,0 +1,644 @@
+//! The embedded backend: an oxigraph store (in memory with the built-in data, or RocksDB on
+//! disk), the all-or-nothing loader, dumps, and query evaluation on a worker thread.
+//!
+//! Architecture Invariant: every write is one commit (a transaction or an atomic bulk load);
+//! a load that fails anywhere leaves the store as it was.
+
+use super::{Answer, Evaluation};
+use crate::error::Error;
+use crate::facts::lower::{lower, LowerContext, Lowered};
+use crate::facts::FactFile;
+use crate::schema::Schema;
+use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
+use oxigraph::model::{Graph as LocalGraph, GraphNameRef, NamedNodeRef, NamedOrBlankNodeRef, TermRef};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use oxigraph::store::{LoaderError, Store};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+/// The files compiled into the binary.
+pub mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}
+
+/// How to open the graph.
+#[derive(Debug, Clone, Default)]
+pub struct StoreOptions {
+    /// A RocksDB folder; `None` is the in-memory store with the built-in data.
+    pub path: Option<PathBuf>,
+    /// Open an existing store without taking the write lock.
+    pub read_only: bool,
+    /// Seed a new store with the ontology only, not the built-in article data.
+    pub bare: bool,
+}
+
+/// The embedded store.
+pub struct Embedded {
+    store: Store,
+    location: Option<PathBuf>,
+    read_only: bool,
+    /// Incremented on every write, so derived views (schema, projection) know when to rebuild.
+    version: AtomicU64,
+}
+
+/// One file to load.
+#[derive(Debug, Clone)]
+pub struct LoadInput {
+    /// The name shown in messages.
+    pub name: String,
+    /// Where relative paths inside the file are resolved.
+    pub base_dir: Option<PathBuf>,
+    pub contents: LoadContents,
+}
+
+/// What a load input holds.
+#[derive(Debug, Clone)]
+pub enum LoadContents {
+    /// A TOML fact file's text.
+    Facts(String),
+    /// An RDF file to stream from disk.
+    RdfFile(PathBuf, RdfFormat),
+    /// RDF text held in memory.
+    RdfText(String, RdfFormat),
+}
+
+/// What a load did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LoadReport {
+    pub files: usize,
+    pub quads_before: usize,
+    pub quads_after: usize,
+    pub entities: usize,
+    pub facts: usize,
+    pub warnings: Vec<String>,
+}
+
+impl Embedded {
+    /// Opens the graph as `options` say. A new disk store is seeded with the ontology and,
+    /// unless `bare`, the built-in data, in one commit.
+    pub fn open(options: &StoreOptions) -> Result<Embedded, Error> {
+        let Some(path) = &options.path else {
+            return Embedded::builtin(options.bare);
+        };
+        let exists = path.join("CURRENT").exists();
+        if path.exists() && !path.is_dir() {
+            return Err(Error::store(
+                format!("{} is a file, not a store folder", path.display()),
+                Some("give --store a folder; it is created when missing".to_owned()),
+            ));
+        }
+        let holds_other_files = !exists && std::fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_some());
+        if holds_other_files {
+            return Err(Error::store(
+                format!("{} is not a store: it holds other files", path.display()),
+                Some("give --store a new or empty folder, or an existing store".to_owned()),
+            ));
+        }
+        open_on_disk(path, options, exists)
+    }
+}
+
+#[cfg(not(feature = "rocksdb"))]
+fn open_on_disk(path: &Path, _options: &StoreOptions, _exists: bool) -> Result<Embedded, Error> {
+    Err(Error::store(
+        format!("cannot open {}: this build of stratagraph has no on-disk stores", path.display()),
+        Some("rebuild with the default `rocksdb` feature".to_owned()),
+    ))
+}
+
+#[cfg(feature = "rocksdb")]
+fn open_on_disk(path: &Path, options: &StoreOptions, exists: bool) -> Result<Embedded, Error> {
+    if options.read_only {
+        if !exists {
+            return Err(Error::store(
+                format!("no store at {}", path.display()),
+                Some("create it first, e.g. with `stratagraph load FILE --store DIR`".to_owned()),
+            ));
+        }
+        return Ok(Embedded::wrap(open_read_only(path)?, Some(path.to_path_buf()), true));
+    }
+    let store = Store::open(path).map_err(|e| store_open_error(path, e))?;
+    let graph = Embedded::wrap(store, Some(path.to_path_buf()), false);
+    if !exists || graph.store.is_empty()? {
+        graph.seed(options.bare)?;
+    }
+    Ok(graph)
+}
+
+impl Embedded {
+    /// The in-memory graph with the built-in ontology and (unless `bare`) data.
+    pub fn builtin(bare: bool) -> Result<Embedded, Error> {
+        let graph = Embedded::wrap(Store::new()?, None, false);
+        graph.seed(bare)?;
+        Ok(graph)
+    }
+
+    /// An empty store with no seed, in memory or in a new folder (the benchmark command's).
+    pub fn empty(path: Option<&Path>) -> Result<Embedded, Error> {
+        let store = match path {
+            #[cfg(feature = "rocksdb")]
+            Some(dir) => Store::open(dir).map_err(|e| store_open_error(dir, e))?,
+            #[cfg(not(feature = "rocksdb"))]
+            Some(_) => return Err(Error::store("this build has no on-disk stores", None)),
+            None => Store::new()?,
+        };
+        Ok(Embedded::wrap(store, path.map(Path::to_path_buf), false))
+    }
+
+    fn wrap(store: Store, location: Option<PathBuf>, read_only: bool) -> Embedded {
+        Embedded { store, location, read_only, version: AtomicU64::new(0) }
+    }
+
+    fn seed(&self, bare: bool) -> Result<(), Error> {
+        let mut quads = Vec::new();
+        for (name, text) in builtin::ONTOLOGY {
+            for quad in RdfParser::from_format(RdfFormat::Turtle).for_slice(text.as_bytes()) {
+                quads.push(quad.map_err(|e| Error::store(format!("built-in {name} is broken: {e}"), None))?);
+            }
+        }
+        if !bare {
+            let ontology: LocalGraph = quads.iter().map(|q| oxigraph::model::Triple::from(q.clone())).collect();
+            let schema = Schema::from_graph(&ontology);
+            let files = builtin_fact_files()?;
+            let lowered =
+                lower(&files, &LowerContext { schema: &schema, known_entity: &|_| false }).map_err(Error::Facts)?;
+            quads.extend(lowered.quads);
+        }
+        self.store.extend(quads)?;
+        self.touch();
+        Ok(())
+    }
+
+    /// A number that changes whenever the graph is written.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::SeqCst)
+    }
+
+    /// Records a write made through the store directly (a SPARQL update).
+    pub fn touch(&self) {
+        self.version.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// The store folder, or `None` for the in-memory graph.
+    pub fn location(&self) -> Option<&Path> {
+        self.location.as_deref()
+    }
+
+    /// True when the graph was opened read-only.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    /// Fails with a clear message when the graph may not be written.
+    pub fn ensure_writable(&self) -> Result<(), Error> {
+        if self.read_only {
+            return Err(Error::input(
+                "the store is open read-only",
+                Some("open it without --read-only to change it".to_owned()),
+            ));
+        }
+        Ok(())
+    }
+
+    /// The number of quads.
+    pub fn len(&self) -> Result<usize, Error> {
+        Ok(self.store.len()?)
+    }
+
+    /// Writes every input and the lowered facts in one bulk-load commit: nothing is written
+    /// unless every input parsed.
+    pub(super) fn commit(
+        &self,
+        inputs: &[LoadInput],
+        lowered: &Lowered,
+        observer: Option<Arc<dyn LoadObserver>>,
+    ) -> Result<(), Error> {
+        self.ensure_writable()?;
+        let mut loader = self.store.bulk_loader();
+        if let Some(observer) = observer.clone() {
+            loader = loader.on_progress(move |triples| observer.triples_written(triples));
+        }
+        let observer = observer.as_deref();
+        for input in inputs {
+            match &input.contents {
+                LoadContents::RdfFile(path, format) => {
+                    let file = Counted { inner: open_input(path)?, observer };
+                    loader
+                        .load_from_reader(
+                            RdfParser::from_format(*format),
+                            std::io::BufReader::with_capacity(1 << 20, file),
+                        )
+                        .map_err(|e| loader_error(&input.name, e))?;
+                }
+                LoadContents::RdfText(text, format) => {
+                    loader
+                        .load_from_slice(RdfParser::from_format(*format), text.as_bytes())
+                        .map_err(|e| loader_error(&input.name, e))?;
+                    if let Some(observer) = observer {
+                        observer.bytes_read(text.len() as u64);
+                    }
+                }
+                LoadContents::Facts(text) => {
+                    if let Some(observer) = observer {
+                        observer.bytes_read(text.len() as u64);
+                    }
+                }
+            }
+        }
+        loader.load_quads(lowered.quads.iter().cloned())?;
+        loader.commit()?;
+        self.touch();
+        Ok(())
+    }
+
+    /// Bulk-loads N-Triples from a reader in one commit (the benchmark command's path).
+    pub fn bulk_load_ntriples(&self, reader: impl std::io::Read) -> Result<usize, Error> {
+        let mut loader = self.store.bulk_loader();
+        loader.load_from_reader(RdfFormat::NTriples, reader).map_err(|e| Error::input(e.to_string(), None))?;
+        loader.commit()?;
+        self.touch();
+        self.len()
+    }
+
+    /// Checks every index of the store; answers the number of quads.
+    pub fn validate(&self) -> Result<usize, Error> {
+        self.store.validate()?;
+        self.len()
+    }
+
+    /// Reads every triple of `predicate` from the predicate index.
+    pub(super) fn scan_predicate(
+        &self,
+        predicate: NamedNodeRef<'_>,
+        each: &mut dyn FnMut(&str, TermRef<'_>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        for quad in self.store.quads_for_pattern(None, Some(predicate), None, None) {
+            let quad = quad?;
+            if let NamedOrBlankNodeRef::NamedNode(subject) = quad.subject.as_ref() {
+                each(subject.as_str(), quad.object.as_ref())?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the store: every quad for the dataset formats, the default graph otherwise;
+    /// Turtle and TriG get the predeclared prefixes.
+    pub(super) fn dump(&self, format: RdfFormat, writer: &mut dyn std::io::Write) -> Result<(), Error> {
+        let store = &self.store;
+        let result = (|| -> std::io::Result<()> {
+            if matches!(format, RdfFormat::Turtle | RdfFormat::TriG) {
+                let mut serializer = oxigraph::io::RdfSerializer::from_format(format);
+                for (prefix, iri) in crate::vocab::PREFIXES {
+                    serializer = serializer.with_prefix(*prefix, *iri).map_err(std::io::Error::other)?;
+                }
+                let mut out = serializer.for_writer(&mut *writer);
+                let graph = (!format.supports_datasets()).then_some(GraphNameRef::DefaultGraph);
+                for quad in store.quads_for_pattern(None, None, None, graph) {
+                    out.serialize_quad(&quad.map_err(std::io::Error::other)?)?;
+                }
+                out.finish()?;
+                Ok(())
+            } else if format.supports_datasets() {
+                store.dump_to_writer(format, &mut *writer).map(|_| ()).map_err(std::io::Error::other)
+            } else {
+                store
+                    .dump_graph_to_writer(GraphNameRef::DefaultGraph, format, &mut *writer)
+                    .map(|_| ())
+                    .map_err(std::io::Error::other)
+            }
+        })();
+        result.map_err(Error::from)
+    }
+
+    /// Runs a query on a worker thread and waits for its answer, its deadline or its
+    /// cancellation, whichever comes first. oxigraph checks the cancellation token only
+    /// between steps of its evaluation, and some steps (sorting, large joins) run long; the
+    /// caller gets its answer on time regardless, and the worker, its token cancelled, stops
+    /// at its next check. Updates do not take this path: a write is never abandoned mid-way.
+    pub(super) fn query(&self, query: spargebra::Query, evaluation: &Evaluation) -> Result<Answer, Error> {
+        let token = evaluation.cancel.clone().unwrap_or_default();
+        let (send, receive) = mpsc::channel();
+        let store = self.store.clone();
+        let worker_evaluation = evaluation.clone();
+        let worker_token = token.clone();
+        let worker = std::thread::Builder::new()
+            .name("sparql".to_owned())
+            .stack_size(16 << 20)
+            .spawn(move || {
+                let answer = evaluate(&store, query, &worker_evaluation, &worker_token);
+                // The store handle goes before the answer, so that a caller holding the answer
+                // never races this thread's last use of the store.
+                drop(store);
+                let _ = send.send(answer);
+            })
+            .map_err(|e| Error::store(format!("cannot start a query thread: {e}"), None))?;
+        let deadline = evaluation.timeout.map(|timeout| Instant::now() + timeout);
+        loop {
+            let wait = match deadline {
+                Some(deadline) => deadline.saturating_duration_since(Instant::now()).min(POLL),
+                None => POLL,
+            };
+            match receive.recv_timeout(wait) {
+                Ok(answer) => {
+                    let _ = worker.join();
+                    return answer;
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if token.is_cancelled() || deadline.is_some_and(|deadline| Instant::now() >= deadline) {
+                        token.cancel();
+                        ABANDONED.store(true, Ordering::SeqCst);
+                        return Err(evaluation_error(QueryEvaluationError::Cancelled, evaluation));
+                    }
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(Error::Internal("the query thread stopped without an answer".to_owned()));
+                }
+            }
+        }
+    }
+
+    /// Runs an update in one transaction, in place (never abandoned).
+    pub(super) fn update(&self, update: spargebra::Update, evaluation: &Evaluation) -> Result<Answer, Error> {
+        self.ensure_writable()?;
+        let token = evaluation.cancel.clone().unwrap_or_default();
+        let _deadline = Deadline::start(evaluation.timeout, &token);
+        let quads_before = self.store.len()?;
+        evaluator(evaluation, &token).for_update(update).on_store(&self.store).execute().map_err(|e| {
+            let text = e.to_string();
+            if text.to_lowercase().contains("cancel") {
+                Error::Timeout("the update was cancelled; nothing was changed".to_owned())
+            } else {
+                Error::input(format!("update failed: {}", text.lines().next().unwrap_or_default()), None)
+            }
+        })?;
+        self.touch();
+        Ok(Answer::Updated { quads_before, quads_after: self.store.len()? })
+    }
+}
+
+/// Parses an RDF input of a batch into `graph` (fact files are skipped): the batch's own
+/// ontology terms, which the batch's fact files may name.
+pub(super) fn parse_input_into(input: &LoadInput, graph: &mut LocalGraph) -> Result<(), Error> {
+    let quads: Box<dyn Iterator<Item = Result<oxigraph::model::Quad, RdfParseError>>> = match &input.contents {
+        LoadContents::RdfText(text, format) => Box::new(
+            RdfParser::from_format(*format)
+                .for_slice(text.as_bytes())
+                .map(|r| r.map_err(RdfParseError::from))
+                .collect::<Vec<_>>()
+                .into_iter(),
+        ),
+        LoadContents::RdfFile(path, format) => {
+            Box::new(RdfParser::from_format(*format).for_reader(std::io::BufReader::new(open_input(path)?)))
+        }
+        LoadContents::Facts(_) => return Ok(()),
+    };
+    for quad in quads {
+        let quad = quad.map_err(|e| loader_error(&input.name, LoaderError::Parsing(e)))?;
+        graph.insert(&oxigraph::model::Triple::from(quad));
+    }
+    Ok(())
+}
+
+fn evaluator(evaluation: &Evaluation, token: &CancellationToken) -> SparqlEvaluator {
+    let evaluator = SparqlEvaluator::new().with_cancellation_token(token.clone());
+    if evaluation.allow_service {
+        evaluator
+    } else {
+        evaluator.without_default_http_service_handler()
+    }
+}
+
+/// Cancels `token` when the timeout passes, unless dropped first.
+struct Deadline {
+    done: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Deadline {
+    fn start(timeout: Option<Duration>, token: &CancellationToken) -> Deadline {
+        let Some(timeout) = timeout else {
+            return Deadline { done: None, thread: None };
+        };
+        let (done, wait) = mpsc::channel::<()>();
+        let token = token.clone();
+        let thread = std::thread::spawn(move || {
+            if let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(timeout) {
+                token.cancel();
+            }
+        });
+        Deadline { done: Some(done), thread: Some(thread) }
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        drop(self.done.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Set once a query worker was left running after its timeout or cancellation.
+static ABANDONED: AtomicBool = AtomicBool::new(false);
+
+/// True when a cancelled query may still be running on its worker thread. The process must
+/// then leave without running C++ static destructors (RocksDB's), which the worker may still
+/// be using: see `run::exit`.
+pub fn workers_abandoned() -> bool {
+    ABANDONED.load(Ordering::SeqCst)
+}
+
+/// How often a waiting query looks at its cancellation token (Ctrl-C in the REPL).
+const POLL: Duration = Duration::from_millis(25);
+
+fn evaluate(
+    store: &Store,
+    query: spargebra::Query,
+    evaluation: &Evaluation,
+    token: &CancellationToken,
+) -> Result<Answer, Error> {
+    let prepared = evaluator(evaluation, token).for_query(query);
+    let results = prepared.on_store(store).execute().map_err(|e| evaluation_error(e, evaluation))?;
+    match results {
+        QueryResults::Solutions(solutions) => {
+            let variables = solutions.variables().to_vec();
+            let mut rows = Vec::new();
+            for solution in solutions {
+                if token.is_cancelled() {
+                    return Err(evaluation_error(QueryEvaluationError::Cancelled, evaluation));
+                }
+                let solution = solution.map_err(|e| evaluation_error(e, evaluation))?;
+                rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
+            }
+            Ok(Answer::Solutions { variables, rows })
+        }
+        QueryResults::Boolean(value) => Ok(Answer::Boolean(value)),
+        QueryResults::Graph(triples) => {
+            let mut out = Vec::new();
+            for triple in triples {
+                if token.is_cancelled() {
+                    return Err(evaluation_error(QueryEvaluationError::Cancelled, evaluation));
+                }
+                out.push(triple.map_err(|e| evaluation_error(e, evaluation))?);
+            }
+            Ok(Answer::Graph(out))
+        }
+    }
+}
+
+/// The error a failed or cancelled evaluation ends with.
+pub(super) fn evaluation_error(error: QueryEvaluationError, evaluation: &Evaluation) -> Error {
+    match error {
+        QueryEvaluationError::Cancelled => super::timeout_error(evaluation),
+        QueryEvaluationError::UnsupportedService(name) if !evaluation.allow_service => Error::input(
+            format!("SERVICE {name} would call the network, which is off"),
+            Some("add --allow-service to allow federated queries".to_owned()),
+        ),
+        QueryEvaluationError::NotExistingSubstitutedVariable(variable) => Error::input(
+            format!("the query has no variable ?{}", variable.as_str()),
+            Some("a parameter must name a variable of the query".to_owned()),
+        ),
+        other => Error::input(format!("query failed: {}", other.to_string().lines().next().unwrap_or_default()), None),
+    }
+}
+
+/// The built-in fact files, parsed.
+pub fn builtin_fact_files() -> Result<Vec<FactFile>, Error> {
+    let data_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    builtin::DATA
+        .iter()
+        .map(|(name, text)| {
+            FactFile::parse(format!("builtin:{name}"), Some(data_dir.clone()), *text).map_err(|p| Error::Facts(vec![p]))
+        })
+        .collect()
+}
+
+/// The built-in ontology and fact files as load inputs (what `push` sends by default).
+pub fn builtin_inputs() -> Vec<LoadInput> {
+    let data_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+    let ontology = builtin::ONTOLOGY.iter().map(|(name, text)| LoadInput {
+        name: format!("builtin:{name}"),
+        base_dir: None,
+        contents: LoadContents::RdfText((*text).to_owned(), RdfFormat::Turtle),
+    });
+    let data = builtin::DATA.iter().map(|(name, text)| LoadInput {
+        name: format!("builtin:{name}"),
+        base_dir: Some(data_dir.clone()),
+        contents: LoadContents::Facts((*text).to_owned()),
+    });
+    ontology.chain(data).collect()
+}
+
+/// Picks the RDF format of a file from `--format` or its extension.
+pub fn rdf_format(path: &Path, explicit: Option<&str>) -> Option<RdfFormat> {
+    let name = match explicit {
+        Some(name) => name.to_ascii_lowercase(),
+        None => path.extension()?.to_str()?.to_ascii_lowercase(),
+    };
+    match name.as_str() {
+        "ttl" | "turtle" => Some(RdfFormat::Turtle),
+        "nt" | "ntriples" | "n-triples" => Some(RdfFormat::NTriples),
+        "nq" | "nquads" | "n-quads" => Some(RdfFormat::NQuads),
+        "trig" => Some(RdfFormat::TriG),
+        "rdf" | "xml" | "owl" | "rdfxml" | "rdf-xml" => Some(RdfFormat::RdfXml),
+        "jsonld" | "json-ld" | "json" => Some(RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() }),
+        "n3" => Some(RdfFormat::N3),
+        _ => None,
+    }
+}
+
+/// What a long load reports as it goes (a progress bar, in the CLI).
+pub trait LoadObserver: Send + Sync {
+    /// `added` more bytes of the inputs were read.
+    fn bytes_read(&self, added: u64);
+    /// The bulk loader has written `total` triples so far.
+    fn triples_written(&self, total: u64);
+}
+
+impl LoadInput {
+    /// The input's size in bytes, for a progress bar's length (0 when unknown).
+    pub fn size(&self) -> u64 {
+        match &self.contents {
+            LoadContents::Facts(text) | LoadContents::RdfText(text, _) => text.len() as u64,
+            LoadContents::RdfFile(path, _) => std::fs::metadata(path).map_or(0, |m| m.len()),
+        }
+    }
+}
+
+/// A reader that tells the observer how many bytes went through it.
+struct Counted<'a, R> {
+    inner: R,
+    observer: Option<&'a dyn LoadObserver>,
+}
+
+impl<R: std::io::Read> std::io::Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(observer) = self.observer {
+            observer.bytes_read(n as u64);
+        }
+        Ok(n)
+    }
+}
+
+fn open_input(path: &Path) -> Result<std::fs::File, Error> {
+    std::fs::File::open(path).map_err(|e| {
+        Error::store(
+            format!("cannot read {}: {e}", path.display()),
+            Some("check the path and its permissions".to_owned()),
+        )
+    })
+}
+
+fn loader_error(name: &str, error: LoaderError) -> Error {
+    match error {
+        LoaderError::Parsing(RdfParseError::Syntax(syntax)) => {
+            let location = syntax
+                .location()
+                .map(|l| format!("{name}:{}:{}", l.start.line + 1, l.start.column + 1))
+                .unwrap_or_else(|| name.to_owned());
+            Error::input(
+                format!("{location}: {}", syntax.to_string().lines().next().unwrap_or_default()),
+                Some("fix the file and load again; nothing was loaded".to_owned()),
+            )
+        }
+        LoaderError::Parsing(RdfParseError::Io(io)) => Error::store(format!("cannot read {name}: {io}"), None),
+        LoaderError::Storage(storage) => storage.into(),
+        other => Error::input(format!("{name}: {other}"), None),
+    }
+}
+
+/// Opens a store for reading only. A writer in another process may be flushing or
+/// compacting while the reader lists the store's files, so a file named in the manifest can
+/// vanish before it is opened: that race is retried for up to two seconds before it counts
+/// as an error.
+#[cfg(feature = "rocksdb")]
+fn open_read_only(path: &Path) -> Result<Store, Error> {
+    let mut attempt = 0;
+    loop {
+        match Store::open_read_only(path) {
+            Ok(store) => return Ok(store),
+            Err(error) => {
+                let text = error.to_string();
+                let raced = text.contains("No such file") || text.contains("Corruption");
+                attempt += 1;
+                if !raced || attempt >= 40 {
+                    return Err(store_open_error(path, error));
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        }
+    }
+}
+
+#[cfg(feature = "rocksdb")]
+fn store_open_error(path: &Path, error: oxigraph::store::StorageError) -> Error {
+    let converted = Error::from(error);
+    match converted {
+        Error::Store { message, hint } => Error::Store { message: format!("{} ({})", message, path.display()), hint },
+        other => other,
+    }
+}

@@ -1,0 +1,165 @@
+//! The session: a backend with the views derived from it (schema, entity index, path
+//! projection), each cached per state token, and the settings a command runs with. Cloning a
+//! session is cheap and clones share the views.
+
+use crate::backend::Backend;
+use crate::error::Error;
+use crate::render::TableFormat;
+use crate::resolve::EntityIndex;
+use crate::schema::{Lang, Schema};
+use crate::sparql::QueryOptions;
+use oxigraph::sparql::CancellationToken;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Session-wide settings; a command's own flags override them for that command.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    pub lang: Lang,
+    pub format: Option<TableFormat>,
+    pub timeout: Option<Duration>,
+    pub allow_service: bool,
+    pub quiet: bool,
+    /// Print the elapsed time after each command (REPL).
+    pub timing: bool,
+}
+
+/// Checks a `--timeout` value.
+pub fn timeout_duration(seconds: f64) -> Result<Duration, Error> {
+    if seconds.is_finite() && seconds > 0.0 && seconds < 1e9 {
+        Ok(Duration::from_secs_f64(seconds))
+    } else {
+        Err(Error::input(format!("--timeout must be a positive number of seconds, not {seconds}"), None))
+    }
+}
+
+/// A view derived from the data, rebuilt when the backend's state token changes.
+struct Cached<T> {
+    state: String,
+    value: Arc<T>,
+}
+
+/// The derived views of one backend, each kept with the state it was built at. Shared by
+/// every clone of a session, so concurrent readers build a view once.
+#[derive(Default)]
+struct Views {
+    schema: Mutex<Option<Cached<Schema>>>,
+    index: Mutex<Option<Cached<EntityIndex>>>,
+    projection: Mutex<Option<Cached<crate::paths::Projection>>>,
+}
+
+/// The backend and what the session knows about it: a cheap `Clone + Send + Sync` handle,
+/// so many commands (the server's requests) can read at once. The REPL's settings and
+/// prefixes live beside it, per clone.
+#[derive(Clone)]
+pub struct Session {
+    pub backend: Arc<Backend>,
+    pub settings: Settings,
+    /// Prefixes declared during the session (REPL `PREFIX` lines).
+    pub prefixes: Vec<(String, String)>,
+    /// Folders of the user's own saved reports, searched after the built-in ones.
+    pub query_dirs: Vec<PathBuf>,
+    /// Cancelled by a face to stop the running command (Ctrl-C in the REPL).
+    pub cancel: Option<CancellationToken>,
+    views: Arc<Views>,
+}
+
+/// What a command produced: text for standard output and the exit status it implies.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub text: String,
+    /// Lines for standard error (summaries, warnings); faces may hide them with --quiet.
+    pub notes: Vec<String>,
+    /// 0, or `exit::NO_RESULT` when the answer is empty where that matters.
+    pub status: i32,
+}
+
+impl Output {
+    /// Output that is just text for standard output.
+    pub fn text(text: String) -> Output {
+        Output { text, ..Output::default() }
+    }
+}
+
+impl Session {
+    /// A session on `backend` with `settings`.
+    pub fn new(backend: Backend, settings: Settings) -> Session {
+        Session {
+            backend: Arc::new(backend),
+            settings,
+            prefixes: Vec::new(),
+            query_dirs: Vec::new(),
+            cancel: None,
+            views: Arc::default(),
+        }
+    }
+
+    /// The backend's state token, read once per view request.
+    fn state(&self) -> Result<String, Error> {
+        self.backend.state()
+    }
+
+    /// The ontology, read once per state of the data.
+    pub fn schema(&self) -> Result<Arc<Schema>, Error> {
+        let state = self.state()?;
+        cached(&self.views.schema, &state, || Schema::read(&self.backend))
+    }
+
+    /// The entity label index, built once per state of the data.
+    pub fn index(&self) -> Result<Arc<EntityIndex>, Error> {
+        let state = self.state()?;
+        let schema = self.schema()?;
+        cached(&self.views.index, &state, || EntityIndex::build(&self.backend, &schema))
+    }
+
+    /// The path projection, built once per state and shared by every path command.
+    pub fn projection(&self) -> Result<Arc<crate::paths::Projection>, Error> {
+        let state = self.state()?;
+        let schema = self.schema()?;
+        cached(&self.views.projection, &state, || crate::paths::Projection::build(&self.backend, &schema))
+    }
+
+    /// Resolves a user's entity name.
+    pub fn resolve(&self, name: &str) -> Result<String, Error> {
+        let index = self.index()?;
+        index.resolve(&self.backend, name)
+    }
+
+    /// The query options for these settings.
+    pub fn query_options(&self, settings: &Settings) -> QueryOptions {
+        QueryOptions {
+            timeout: settings.timeout,
+            allow_update: false,
+            allow_service: settings.allow_service,
+            prefixes: self.prefixes.clone(),
+            cancel: self.cancel.clone(),
+            substitutions: Vec::new(),
+        }
+    }
+}
+
+
+/// The cached view for `state`, built (once, under its lock) when missing or stale.
+fn cached<T>(
+    slot: &Mutex<Option<Cached<T>>>,
+    state: &str,
+    build: impl FnOnce() -> Result<T, Error>,
+) -> Result<Arc<T>, Error> {
+    let mut slot = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(found) = slot.as_ref() {
+        if found.state == state {
+            return Ok(found.value.clone());
+        }
+    }
+    let value = Arc::new(build()?);
+    *slot = Some(Cached { state: state.to_owned(), value: value.clone() });
+    Ok(value)
+}
+
+/// Pretty JSON with a final newline.
+pub fn to_json(value: &impl serde::Serialize) -> Result<String, Error> {
+    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::store(e.to_string(), None))?;
+    text.push('\n');
+    Ok(text)
+}
