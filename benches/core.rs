@@ -5,12 +5,12 @@
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use oxigraph::io::RdfFormat;
 use oxigraph::store::Store;
+use stratagraph::backend::{Backend, LoadContents, LoadInput};
 use stratagraph::exec::{execute, Session, Settings};
 use stratagraph::gen::{generate, write_ecosystem, GenFormat};
 use stratagraph::paths::algo::{self, Walk};
 use stratagraph::paths::{EdgeFilter, Projection};
 use stratagraph::schema::Schema;
-use stratagraph::backend::{Backend, LoadContents, LoadInput};
 
 const ENTITIES: usize = 20_000;
 

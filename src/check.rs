@@ -1,9 +1,9 @@
 //! `check`: fact files validated against the ontology and the graph, and every quote
 //! looked up in the text of the source it cites, when that text is at hand.
 
+use crate::backend::Backend;
 use crate::error::Error;
 use crate::facts::{FactFile, Problem, Severity};
-use crate::backend::Backend;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -1,11 +1,11 @@
 //! Everything known about one entity: names, classes, relations both ways, attributes and
 //! figures, each with the quote, source, dates and speaker behind it.
 
+use crate::backend::Backend;
 use crate::error::Error;
 use crate::resolve::EntityIndex;
 use crate::schema::{Lang, Schema};
 use crate::vocab::{sg, std_terms::*};
-use crate::backend::Backend;
 use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef, TripleRef};
 use serde::Serialize;
 

@@ -7,8 +7,8 @@ use crate::cli::{Command, SettingsArgs};
 use crate::describe::describe;
 use crate::error::Error;
 use crate::facts::FactFile;
-pub use crate::session::{timeout_duration, to_json, Output, Session, Settings};
 use crate::render::{self, TextFormat};
+pub use crate::session::{timeout_duration, to_json, Output, Session, Settings};
 use crate::sparql::{self, Answer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -343,4 +343,3 @@ pub fn load_inputs(paths: &[PathBuf], format: Option<&str>) -> Result<Vec<LoadIn
         })
         .collect()
 }
-

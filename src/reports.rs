@@ -2,11 +2,11 @@
 //! parameters), built into the binary or found in the user's `--queries` folders, run by
 //! name with parameters bound by variable substitution, never by pasting text.
 
+use crate::backend::embedded::builtin;
 use crate::error::Error;
 use crate::exec::{to_json, Output, Session, Settings};
 use crate::render::{results::render_solutions, TableFormat};
 use crate::sparql::{self, Answer};
-use crate::backend::embedded::builtin;
 use crate::vocab::std_terms::*;
 use clap::{Args, Subcommand};
 use oxigraph::model::{Literal, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term, Variable};

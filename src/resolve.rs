@@ -1,12 +1,12 @@
 //! ENTITY → IRI: the one resolver every command uses. It accepts an IRI, a prefixed name, a
 //! fact-file id, an English or Chinese label or an alias, and suggests the closest names.
 
+use crate::backend::Backend;
 use crate::error::Error;
 use crate::facts::has_cjk;
 use crate::schema::Lang;
-use crate::vocab::{self, std_terms::*};
-use crate::backend::Backend;
 use crate::schema::Schema;
+use crate::vocab::{self, std_terms::*};
 use oxigraph::model::TermRef;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -97,8 +97,7 @@ impl EntityIndex {
                 Ok(())
             })?;
             for (iri, (en, zh, mut aliases)) in found {
-                let names =
-                    by_iri.entry(iri.clone()).or_insert_with(|| EntityNames { iri, ..EntityNames::default() });
+                let names = by_iri.entry(iri.clone()).or_insert_with(|| EntityNames { iri, ..EntityNames::default() });
                 if names.en.is_none() {
                     names.en = en;
                 }

@@ -2,11 +2,11 @@
 //! REPL), print its output, and turn the outcome into an exit code. The one place that
 //! prints errors for one-shot commands.
 
+use crate::backend::remote::Credentials;
+use crate::backend::{Backend, BackendOptions, RemoteOptions, StoreOptions};
 use crate::cli::{Cli, Command, ReplArgs};
 use crate::error::{exit, Error};
 use crate::exec::{execute, Session, Settings};
-use crate::backend::remote::Credentials;
-use crate::backend::{Backend, BackendOptions, RemoteOptions, StoreOptions};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 

@@ -1,9 +1,9 @@
 //! What the ontology in a store says: classes, properties, relation groups, labels and
 //! colours, read once from the store so the rest of the code holds no list of terms.
 
-use crate::vocab::{self, sg, std_terms::*};
 use crate::backend::Backend;
 use crate::error::Error;
+use crate::vocab::{self, sg, std_terms::*};
 use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef};
 use std::collections::{BTreeMap, BTreeSet};
 

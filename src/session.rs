@@ -139,7 +139,6 @@ impl Session {
     }
 }
 
-
 /// The cached view for `state`, built (once, under its lock) when missing or stale.
 fn cached<T>(
     slot: &Mutex<Option<Cached<T>>>,

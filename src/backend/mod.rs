@@ -433,7 +433,9 @@ pub fn query_pattern(query: &spargebra::Query) -> &spargebra::algebra::GraphPatt
 /// The error a query that ran out of time or was cancelled ends with.
 pub(crate) fn timeout_error(evaluation: &Evaluation) -> Error {
     match evaluation.timeout {
-        Some(timeout) => Error::Timeout(format!("the query was cancelled after the {}s timeout", timeout.as_secs_f64())),
+        Some(timeout) => {
+            Error::Timeout(format!("the query was cancelled after the {}s timeout", timeout.as_secs_f64()))
+        }
         None => Error::Timeout("the query was cancelled".to_owned()),
     }
 }

@@ -145,8 +145,8 @@ impl Remote {
             ("--graph-store", options.graph_store.as_ref()),
         ] {
             let Some(url) = url else { continue };
-            let parsed = url::Url::parse(url)
-                .map_err(|e| Error::input(format!("{flag} `{url}` is not a URL: {e}"), None))?;
+            let parsed =
+                url::Url::parse(url).map_err(|e| Error::input(format!("{flag} `{url}` is not a URL: {e}"), None))?;
             if parsed.scheme() != "http" {
                 return Err(Error::input(
                     format!("{flag} `{url}`: only http:// endpoints are supported"),
@@ -233,14 +233,16 @@ impl Remote {
                 .ok_or_else(|| self.wrong_type(endpoint, &reply.content_type, "an RDF graph"))?;
             let mut triples = Vec::new();
             for quad in RdfParser::from_format(format).for_slice(&reply.body) {
-                let quad = quad.map_err(|e| self.fault(endpoint, format!("sent a malformed or truncated graph: {e}")))?;
+                let quad =
+                    quad.map_err(|e| self.fault(endpoint, format!("sent a malformed or truncated graph: {e}")))?;
                 triples.push(Triple::from(quad));
             }
             return Ok(Answer::Graph(triples));
         }
         let format = results_format_of(&reply.content_type)
             .ok_or_else(|| self.wrong_type(endpoint, &reply.content_type, "SPARQL results"))?;
-        let malformed = |e: &dyn std::fmt::Display| self.fault(endpoint, format!("sent malformed or truncated results: {e}"));
+        let malformed =
+            |e: &dyn std::fmt::Display| self.fault(endpoint, format!("sent malformed or truncated results: {e}"));
         match QueryResultsParser::from_format(format).for_slice(&reply.body).map_err(|e| malformed(&e))? {
             SliceQueryResultsParserOutput::Boolean(value) => Ok(Answer::Boolean(value)),
             SliceQueryResultsParserOutput::Solutions(solutions) => {
@@ -289,7 +291,8 @@ impl Remote {
                 "SELECT ?s ?o WHERE {{ ?s <{}> ?o FILTER(isIRI(?s)) }} ORDER BY ?s ?o LIMIT {PAGE} OFFSET {offset}",
                 predicate.as_str()
             );
-            let query = spargebra::SparqlParser::new().parse_query(&text).map_err(|e| Error::Internal(e.to_string()))?;
+            let query =
+                spargebra::SparqlParser::new().parse_query(&text).map_err(|e| Error::Internal(e.to_string()))?;
             let Answer::Solutions { rows, .. } = self.query(&query, &Evaluation::default())? else {
                 return Err(self.fault(&self.options.endpoint, "answered a SELECT with something else".to_owned()));
             };
@@ -422,17 +425,9 @@ impl Remote {
                 }
             };
             let status = response.status();
-            let reply_type = response
-                .headers()
-                .get("content-type")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned();
-            let challenge = response
-                .headers()
-                .get("www-authenticate")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned);
+            let reply_type =
+                response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+            let challenge = response.headers().get("www-authenticate").and_then(|v| v.to_str().ok()).map(str::to_owned);
             let declared_length =
                 response.headers().get("content-length").and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
             let mut reply_body = Vec::new();
@@ -451,7 +446,8 @@ impl Remote {
                 ));
             }
             if status == StatusCode::UNAUTHORIZED && challenge.is_some() && attempt == 0 {
-                if let Some(value) = self.answer_challenge(challenge.as_deref().unwrap_or_default(), &method, url, &body)
+                if let Some(value) =
+                    self.answer_challenge(challenge.as_deref().unwrap_or_default(), &method, url, &body)
                 {
                     if authorization.as_deref() != Some(value.as_str()) {
                         authorization = Some(value);
@@ -518,7 +514,10 @@ impl Remote {
                         timeout.as_secs_f64()
                     ));
                 }
-                (format!("did not answer within {}s", DEFAULT_TIMEOUT.as_secs()), "raise --timeout, or check the engine")
+                (
+                    format!("did not answer within {}s", DEFAULT_TIMEOUT.as_secs()),
+                    "raise --timeout, or check the engine",
+                )
             }
             _ if text.contains("lookup") || text.contains("resolve") || text.contains("Name or service") => {
                 (format!("cannot be found: {text}"), "check the host name in the URL")
@@ -529,13 +528,8 @@ impl Remote {
     }
 
     fn status_error(&self, url: &str, status: StatusCode, body: &[u8]) -> Error {
-        let message: String = String::from_utf8_lossy(body)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .chars()
-            .take(300)
-            .collect();
+        let message: String =
+            String::from_utf8_lossy(body).split_whitespace().collect::<Vec<_>>().join(" ").chars().take(300).collect();
         let detail = if message.is_empty() { String::new() } else { format!(": {message}") };
         match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Error::store(

@@ -5,11 +5,11 @@
 //! ontology (`sg:inGroup`, `sg:BookkeepingProperty`); any other IRI-to-IRI property of a
 //! user's RDF is followed too.
 
+use crate::backend::Backend;
 use crate::error::Error;
 use crate::schema::Schema;
 use crate::vocab::{self, std_terms::RDF_TYPE};
 use hashbrown::HashTable;
-use crate::backend::Backend;
 use oxigraph::model::TermRef;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::Direction;

@@ -3,12 +3,12 @@
 
 use super::algo::{Path, Step};
 use super::Projection;
+use crate::backend::Backend;
 use crate::describe::{evidence_for, Evidence};
 use crate::error::Error;
 use crate::resolve::EntityIndex;
 use crate::schema::{Lang, Schema};
 use oxigraph::model::NamedNodeRef;
-use crate::backend::Backend;
 use serde::Serialize;
 
 /// What rendering needs to name things.

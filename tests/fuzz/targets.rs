@@ -3,11 +3,11 @@
 //! by the integration test that replays every kept input under `regressions/`. Each body
 //! may return an error for bad input; it must never panic, hang or grow without bound.
 
+use stratagraph::backend::Backend;
 use stratagraph::cli::ReplLine;
 use stratagraph::facts::{self, FactFile};
 use stratagraph::repl::line;
 use stratagraph::resolve::EntityIndex;
-use stratagraph::backend::Backend;
 
 use clap::Parser as _;
 

@@ -115,6 +115,18 @@ fn sorted_lines(text: &str) -> String {
     lines.join("\n")
 }
 
+/// The first line where two outputs differ, for a readable failure.
+fn first_difference(here: &str, there: &str) -> String {
+    let (a, b): (Vec<&str>, Vec<&str>) = (here.lines().collect(), there.lines().collect());
+    for i in 0..a.len().max(b.len()) {
+        let (x, y) = (a.get(i).copied().unwrap_or("<end>"), b.get(i).copied().unwrap_or("<end>"));
+        if x != y {
+            return format!("line {}:\n  embedded: {x}\n  remote:   {y}", i + 1);
+        }
+    }
+    "the same lines".to_owned()
+}
+
 fn contract(engine: &Engine) {
     let graph = engine.fresh_graph("contract");
     let pushed = engine.test(&graph).args(["push"]).run().success();
@@ -125,16 +137,19 @@ fn contract(engine: &Engine) {
     for command in CONTRACT {
         let local = Test::new().args(*command).run();
         let remote = engine.test(&graph).args(*command).run();
-        assert_eq!(
-            (local.code, &local.stdout),
-            (remote.code, &remote.stdout),
-            "`{}` differs on {}\nremote stderr: {}",
+        assert!(
+            local.code == remote.code && local.stdout == remote.stdout,
+            "`{}` differs on {}: exit {} here, {} there\n{}\nremote stderr: {}",
             command.join(" "),
             engine.name,
+            local.code,
+            remote.code,
+            first_difference(&local.stdout, &remote.stdout),
             remote.stderr
         );
     }
-    let construct = ["query", "CONSTRUCT { ?s sg:operates ?o } WHERE { ?s sg:operates ?o }", "--graph-format", "ntriples"];
+    let construct =
+        ["query", "CONSTRUCT { ?s sg:operates ?o } WHERE { ?s sg:operates ?o }", "--graph-format", "ntriples"];
     let local = Test::new().args(construct).run().success();
     let remote = engine.test(&graph).args(construct).run().success();
     assert_eq!(sorted_lines(&local.stdout), sorted_lines(&remote.stdout));
@@ -151,10 +166,7 @@ fn contract(engine: &Engine) {
     // pull copies the graph into a local store that answers the same.
     let pulled = engine.test(&graph).args(["pull", "--into", "kb"]).run().success();
     let store = pulled.dir.join("kb");
-    let from_store = Test::new()
-        .args(["--store", store.to_str().unwrap(), "describe", "AliExpress"])
-        .run()
-        .success();
+    let from_store = Test::new().args(["--store", store.to_str().unwrap(), "describe", "AliExpress"]).run().success();
     let from_memory = Test::new().args(["describe", "AliExpress"]).run().success();
     assert_eq!(from_store.stdout, from_memory.stdout);
     engine.drop_graph(&graph);
@@ -235,7 +247,8 @@ fn reply(status: &str, headers: &str, body: &str) -> Vec<u8> {
         .into_bytes()
 }
 
-const ONE_ROW: &str = r#"{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://example.org/a"}}]}}"#;
+const ONE_ROW: &str =
+    r#"{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://example.org/a"}}]}}"#;
 
 fn query_on(url: &str) -> Test {
     Test::new().args(["--endpoint", url, "query", "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", "--format", "csv"])
@@ -299,7 +312,8 @@ fn credentials_come_from_a_netrc_file() {
 
 #[test]
 fn a_4xx_shows_the_engines_message() {
-    let fake = fake_engine(|_, _| Some(reply("400 Bad Request", "Content-Type: text/plain\r\n", "Parse error near LIMTI")));
+    let fake =
+        fake_engine(|_, _| Some(reply("400 Bad Request", "Content-Type: text/plain\r\n", "Parse error near LIMTI")));
     query_on(&fake.url).run().code(3).stderr_has("400").stderr_has("Parse error near LIMTI");
 }
 
