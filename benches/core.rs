@@ -6,11 +6,12 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughpu
 use oxigraph::io::RdfFormat;
 use oxigraph::store::Store;
 use stratagraph::backend::{Backend, LoadContents, LoadInput};
-use stratagraph::exec::{execute, Session, Settings};
+use stratagraph::exec::execute;
 use stratagraph::gen::{generate, write_ecosystem, GenFormat};
 use stratagraph::paths::algo::{self, Walk};
 use stratagraph::paths::{EdgeFilter, Projection};
 use stratagraph::schema::Schema;
+use stratagraph::session::{Session, Settings};
 
 const ENTITIES: usize = 20_000;
 
@@ -56,7 +57,7 @@ fn paths(c: &mut Criterion) {
     let nt = data(GenFormat::Nt);
     let graph = Backend::builtin(true).unwrap();
     graph.embedded().unwrap().bulk_load_ntriples(nt.as_slice()).unwrap();
-    let schema = Schema::read(&graph).unwrap();
+    let schema = graph.read_schema().unwrap();
     let mut group = c.benchmark_group("paths");
     group.sample_size(10);
     group.bench_function("build projection", |b| b.iter(|| Projection::build(&graph, &schema).unwrap()));

@@ -8,7 +8,7 @@ use crate::describe::describe;
 use crate::error::Error;
 use crate::facts::FactFile;
 use crate::render::{self, TextFormat};
-pub use crate::session::{timeout_duration, to_json, Output, Session, Settings};
+use crate::session::{to_json, Output, Session, Settings};
 use crate::sparql::{self, Answer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
@@ -309,7 +309,20 @@ fn read_text(path: &Path) -> Result<String, Error> {
     }
     let bytes = std::fs::read(path)
         .map_err(|e| Error::store(format!("cannot read {}: {e}", path.display()), Some("check the path".to_owned())))?;
-    crate::facts::decode(&path.display().to_string(), bytes)
+    decode(&path.display().to_string(), bytes)
+}
+
+/// Decodes a file's bytes as UTF-8; invalid bytes are reported as `name:line:column`.
+fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
+        let (line, column) = crate::facts::line_column(&valid, offset);
+        Error::input(
+            format!("{name}:{line}:{column}: invalid UTF-8 (byte {offset})"),
+            Some("save the file as UTF-8".to_owned()),
+        )
+    })
 }
 
 /// Turns paths into load inputs, choosing each file's kind by extension or `--format`.

@@ -4,7 +4,7 @@
 //! and competition and partnership edges follow a heavy-tailed degree distribution.
 
 use crate::error::Error;
-use crate::exec::{Output, Settings};
+use crate::session::{Output, Settings};
 use crate::vocab;
 use clap::{Args, ValueEnum};
 use std::io::Write;

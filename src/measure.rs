@@ -3,10 +3,9 @@
 //! projection built once — printed as JSON. Benchmarks only; never used by tests for time.
 
 use crate::error::Error;
-use crate::exec::{to_json, Output, Session};
 use crate::paths::algo::{self, Walk};
 use crate::paths::{EdgeFilter, Projection};
-use crate::schema::Schema;
+use crate::session::{to_json, Output, Session};
 use clap::{Args, Subcommand};
 use oxigraph::io::RdfFormat;
 use serde::Serialize;
@@ -110,7 +109,7 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
                 })?;
                 embedded.bulk_load_ntriples(std::io::BufReader::new(file))?;
             }
-            let schema = Schema::read(&session.backend)?;
+            let schema = session.backend.read_schema()?;
             let started = Instant::now();
             let projection = Projection::build(&session.backend, &schema)?;
             let projection_seconds = started.elapsed().as_secs_f64();

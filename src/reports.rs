@@ -4,8 +4,8 @@
 
 use crate::backend::embedded::builtin;
 use crate::error::Error;
-use crate::exec::{to_json, Output, Session, Settings};
 use crate::render::{results::render_solutions, TableFormat};
+use crate::session::{to_json, Output, Session, Settings};
 use crate::sparql::{self, Answer};
 use crate::vocab::std_terms::*;
 use clap::{Args, Subcommand};

@@ -6,7 +6,8 @@ use crate::backend::remote::Credentials;
 use crate::backend::{Backend, BackendOptions, RemoteOptions, StoreOptions};
 use crate::cli::{Cli, Command, ReplArgs};
 use crate::error::{exit, Error};
-use crate::exec::{execute, Session, Settings};
+use crate::exec::execute;
+use crate::session::{Session, Settings};
 use clap::Parser;
 use std::io::{IsTerminal, Write};
 

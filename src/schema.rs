@@ -1,8 +1,6 @@
 //! What the ontology in a store says: classes, properties, relation groups, labels and
 //! colours, read once from the store so the rest of the code holds no list of terms.
 
-use crate::backend::Backend;
-use crate::error::Error;
 use crate::vocab::{self, sg, std_terms::*};
 use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef};
 use std::collections::{BTreeMap, BTreeSet};
@@ -83,12 +81,6 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// Reads the ontology terms of the data behind `backend`: one CONSTRUCT fetches the
-    /// typed terms with the properties the schema uses, then they are read locally.
-    pub fn read(backend: &Backend) -> Result<Schema, Error> {
-        Ok(Schema::from_graph(&backend.construct(SCHEMA_QUERY)?))
-    }
-
     /// Reads the ontology terms present in a local graph.
     pub fn from_graph(store: &Graph) -> Schema {
         let mut schema = Schema::default();
@@ -275,7 +267,7 @@ fn resolve_term<'a>(name: &str, known: impl Iterator<Item = &'a String> + Clone)
 
 /// The terms the schema is read from: everything typed as a class, property or relation
 /// group, with the few properties the schema uses, and every `sg:inGroup` statement.
-const SCHEMA_QUERY: &str = "CONSTRUCT { ?s ?p ?o } WHERE {
+pub const SCHEMA_QUERY: &str = "CONSTRUCT { ?s ?p ?o } WHERE {
   { SELECT DISTINCT ?s WHERE {
       { ?s a ?type .
         VALUES ?type { owl:Class rdfs:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty

@@ -103,7 +103,7 @@ impl Session {
     /// The ontology, read once per state of the data.
     pub fn schema(&self) -> Result<Arc<Schema>, Error> {
         let state = self.state()?;
-        cached(&self.views.schema, &state, || Schema::read(&self.backend))
+        cached(&self.views.schema, &state, || self.backend.read_schema())
     }
 
     /// The entity label index, built once per state of the data.

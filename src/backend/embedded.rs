@@ -4,7 +4,7 @@
 //! Architecture Invariant: every write is one commit (a transaction or an atomic bulk load);
 //! a load that fails anywhere leaves the store as it was.
 
-use super::{Answer, Evaluation};
+use super::contract::{Answer, Evaluation, LoadContents, LoadInput, LoadObserver};
 use crate::error::Error;
 use crate::facts::lower::{lower, LowerContext, Lowered};
 use crate::facts::FactFile;
@@ -41,38 +41,6 @@ pub struct Embedded {
     read_only: bool,
     /// Incremented on every write, so derived views (schema, projection) know when to rebuild.
     version: AtomicU64,
-}
-
-/// One file to load.
-#[derive(Debug, Clone)]
-pub struct LoadInput {
-    /// The name shown in messages.
-    pub name: String,
-    /// Where relative paths inside the file are resolved.
-    pub base_dir: Option<PathBuf>,
-    pub contents: LoadContents,
-}
-
-/// What a load input holds.
-#[derive(Debug, Clone)]
-pub enum LoadContents {
-    /// A TOML fact file's text.
-    Facts(String),
-    /// An RDF file to stream from disk.
-    RdfFile(PathBuf, RdfFormat),
-    /// RDF text held in memory.
-    RdfText(String, RdfFormat),
-}
-
-/// What a load did.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct LoadReport {
-    pub files: usize,
-    pub quads_before: usize,
-    pub quads_after: usize,
-    pub entities: usize,
-    pub facts: usize,
-    pub warnings: Vec<String>,
 }
 
 impl Embedded {
@@ -492,7 +460,7 @@ fn evaluate(
 /// The error a failed or cancelled evaluation ends with.
 pub(super) fn evaluation_error(error: QueryEvaluationError, evaluation: &Evaluation) -> Error {
     match error {
-        QueryEvaluationError::Cancelled => super::timeout_error(evaluation),
+        QueryEvaluationError::Cancelled => super::contract::timeout_error(evaluation),
         QueryEvaluationError::UnsupportedService(name) if !evaluation.allow_service => Error::input(
             format!("SERVICE {name} would call the network, which is off"),
             Some("add --allow-service to allow federated queries".to_owned()),
@@ -547,24 +515,6 @@ pub fn rdf_format(path: &Path, explicit: Option<&str>) -> Option<RdfFormat> {
         "jsonld" | "json-ld" | "json" => Some(RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() }),
         "n3" => Some(RdfFormat::N3),
         _ => None,
-    }
-}
-
-/// What a long load reports as it goes (a progress bar, in the CLI).
-pub trait LoadObserver: Send + Sync {
-    /// `added` more bytes of the inputs were read.
-    fn bytes_read(&self, added: u64);
-    /// The bulk loader has written `total` triples so far.
-    fn triples_written(&self, total: u64);
-}
-
-impl LoadInput {
-    /// The input's size in bytes, for a progress bar's length (0 when unknown).
-    pub fn size(&self) -> u64 {
-        match &self.contents {
-            LoadContents::Facts(text) | LoadContents::RdfText(text, _) => text.len() as u64,
-            LoadContents::RdfFile(path, _) => std::fs::metadata(path).map_or(0, |m| m.len()),
-        }
     }
 }
 

@@ -10,12 +10,12 @@
 //! A closed enum, every operation a `match`: a third backend is a third arm, found by the
 //! compiler everywhere it matters.
 
+pub mod contract;
 pub mod embedded;
 pub mod remote;
 
-pub use embedded::{
-    builtin_fact_files, rdf_format, Embedded, LoadContents, LoadInput, LoadObserver, LoadReport, StoreOptions,
-};
+pub use contract::{Answer, Capabilities, Evaluation, LoadContents, LoadInput, LoadObserver, LoadReport};
+pub use embedded::{builtin_fact_files, rdf_format, Embedded, StoreOptions};
 pub use remote::{Remote, RemoteOptions};
 
 use crate::error::Error;
@@ -23,47 +23,8 @@ use crate::facts::lower::Lowered;
 use crate::facts::FactFile;
 use crate::schema::Schema;
 use oxigraph::io::RdfFormat;
-use oxigraph::model::{Graph as LocalGraph, NamedNode, NamedNodeRef, Term, TermRef, Triple, Variable};
-use oxigraph::sparql::CancellationToken;
+use oxigraph::model::{Graph as LocalGraph, NamedNode, NamedNodeRef, Term, TermRef};
 use std::sync::Arc;
-use std::time::Duration;
-
-/// A query's answer, fully read.
-#[derive(Debug, Clone)]
-pub enum Answer {
-    /// SELECT: variables and rows (unbound cells are `None`).
-    Solutions { variables: Vec<Variable>, rows: Vec<Vec<Option<Term>>> },
-    /// ASK.
-    Boolean(bool),
-    /// CONSTRUCT or DESCRIBE.
-    Graph(Vec<Triple>),
-    /// An update ran.
-    Updated { quads_before: usize, quads_after: usize },
-}
-
-/// How one evaluation may run: its time, its reach, and who may cancel it.
-#[derive(Clone, Default)]
-pub struct Evaluation {
-    /// Cancel after this long (on a remote engine: the HTTP request's timeout too).
-    pub timeout: Option<Duration>,
-    /// SERVICE and LOAD may reach the network.
-    pub allow_service: bool,
-    /// A token a face can cancel (Ctrl-C in the REPL).
-    pub cancel: Option<CancellationToken>,
-}
-
-/// What a backend can do, for commands to consult instead of assuming.
-#[derive(Debug, Clone, Copy, serde::Serialize)]
-pub struct Capabilities {
-    /// A load either commits whole or leaves the data as it was.
-    pub atomic_load: bool,
-    /// `validate` can check the store's indexes.
-    pub validate: bool,
-    /// A read-only open takes no lock and cannot write.
-    pub read_only_lock: bool,
-    /// Counting the quads is cheap (no full scan on the server).
-    pub cheap_len: bool,
-}
 
 /// Where the data lives.
 pub enum Backend {
@@ -255,9 +216,15 @@ impl Backend {
         self.ask(&format!("ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"))
     }
 
+    /// The ontology terms of the data: one CONSTRUCT fetches the typed terms with the
+    /// properties the schema uses, then they are read locally.
+    pub fn read_schema(&self) -> Result<Schema, Error> {
+        Ok(Schema::from_graph(&self.construct(crate::schema::SCHEMA_QUERY)?))
+    }
+
     /// Checks fact files against this data's ontology and entities, without writing.
     pub fn check_facts(&self, files: &[FactFile], extra_schema: Option<&Schema>) -> Result<Lowered, Error> {
-        let mut schema = Schema::read(self)?;
+        let mut schema = self.read_schema()?;
         if let Some(extra) = extra_schema {
             schema.merge(extra.clone());
         }
@@ -427,15 +394,5 @@ pub fn query_pattern(query: &spargebra::Query) -> &spargebra::algebra::GraphPatt
         | spargebra::Query::Construct { pattern, .. }
         | spargebra::Query::Describe { pattern, .. }
         | spargebra::Query::Ask { pattern, .. } => pattern,
-    }
-}
-
-/// The error a query that ran out of time or was cancelled ends with.
-pub(crate) fn timeout_error(evaluation: &Evaluation) -> Error {
-    match evaluation.timeout {
-        Some(timeout) => {
-            Error::Timeout(format!("the query was cancelled after the {}s timeout", timeout.as_secs_f64()))
-        }
-        None => Error::Timeout("the query was cancelled".to_owned()),
     }
 }

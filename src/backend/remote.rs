@@ -6,7 +6,7 @@
 //! host, time-out, 401/403 with a hint about credentials, the engine's own message for other
 //! 4xx, 5xx after bounded retries with backoff, a truncated body or a wrong content type.
 
-use super::{Answer, Evaluation, LoadContents, LoadInput, LoadObserver};
+use super::contract::{Answer, Evaluation, LoadContents, LoadInput, LoadObserver};
 use crate::error::Error;
 use crate::facts::lower::Lowered;
 use oxhttp::model::{Body, Method, Request, StatusCode};

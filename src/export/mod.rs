@@ -5,10 +5,10 @@ mod formats;
 mod svg;
 
 use crate::error::Error;
-use crate::exec::{Output, Session, Settings};
 use crate::paths::algo::{self, Walk};
 use crate::paths::EdgeFilter;
 use crate::schema::{Lang, Schema};
+use crate::session::{Output, Session, Settings};
 use crate::vocab::std_terms::{RDFS_LABEL, RDF_TYPE};
 use clap::{Args, ValueEnum};
 use oxigraph::model::{NamedNode, Term, Triple};

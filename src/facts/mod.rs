@@ -255,19 +255,6 @@ impl FactFile {
     }
 }
 
-/// Decodes a file's bytes as UTF-8; invalid bytes are reported as `name:line:column`.
-pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, crate::error::Error> {
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-        let (line, column) = line_column(&valid, offset);
-        crate::error::Error::input(
-            format!("{name}:{line}:{column}: invalid UTF-8 (byte {offset})"),
-            Some("save the file as UTF-8".to_owned()),
-        )
-    })
-}
-
 /// The 1-based line and character column of byte `offset` in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

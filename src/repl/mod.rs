@@ -7,9 +7,10 @@ pub mod line;
 
 use crate::cli::{Command, QueryArgs, ReplArgs, ReplLine, SettingsArgs};
 use crate::error::{exit, Error};
-use crate::exec::{execute, timeout_duration, Output, Session};
+use crate::exec::execute;
 use crate::render::{GraphFormat, TableFormat};
 use crate::schema::Lang;
+use crate::session::{timeout_duration, Output, Session};
 use clap::{Parser, ValueEnum};
 use helper::{ReplHelper, Vocabulary, REPL_COMMANDS};
 use line::{entry_complete, is_sparql, only_declarations, prefix_declarations, split_words};
