@@ -1,7 +1,7 @@
 //! Everything known about one entity: names, classes, relations both ways, attributes and
 //! figures, each with the quote, source, dates and speaker behind it.
 
-use crate::backend::Backend;
+use crate::backend::{is_plain_iri, Backend};
 use crate::error::Error;
 use crate::resolve::EntityIndex;
 use crate::schema::{Lang, Schema};
@@ -244,11 +244,6 @@ pub fn describe(
         attributes,
         figures,
     })
-}
-
-/// True for an IRI that can be written between angle brackets in a query.
-fn is_plain_iri(iri: &str) -> bool {
-    !iri.is_empty() && !iri.contains(['<', '>', '"', '{', '}', '|', '\\', '^', '`', ' ', '\n'])
 }
 
 fn literal_of(store: &Graph, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<'_>) -> Option<String> {

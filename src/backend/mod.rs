@@ -210,7 +210,7 @@ impl Backend {
 
     /// True when the IRI appears as a subject or an object.
     pub fn mentions(&self, iri: &str) -> Result<bool, Error> {
-        if iri.contains(['<', '>', '"', '{', '}', '|', '\\', '^', '`', ' ']) {
+        if !is_plain_iri(iri) {
             return Ok(false);
         }
         self.ask(&format!("ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"))
@@ -327,7 +327,7 @@ pub fn values_clause(variable: &str, iris: impl IntoIterator<Item = impl AsRef<s
     let mut text = format!("VALUES ?{variable} {{");
     for iri in iris {
         let iri = iri.as_ref();
-        if iri.contains(['<', '>', '"', '{', '}', '|', '\\', '^', '`', ' ']) {
+        if !is_plain_iri(iri) {
             continue;
         }
         text.push_str(" <");
@@ -336,6 +336,12 @@ pub fn values_clause(variable: &str, iris: impl IntoIterator<Item = impl AsRef<s
     }
     text.push_str(" }");
     text
+}
+
+/// True for an IRI that can be written between angle brackets in a query the program builds:
+/// anything else cannot name a node of the data, and is never spliced into query text.
+pub fn is_plain_iri(iri: &str) -> bool {
+    !iri.is_empty() && !iri.contains(['<', '>', '"', '{', '}', '|', '\\', '^', '`', ' ', '\n', '\r', '\t'])
 }
 
 /// True when the algebra calls SERVICE anywhere (in patterns or EXISTS filters): the

@@ -115,10 +115,15 @@ fn netrc_entry(text: &str, host: &str) -> Option<(String, Option<String>)> {
 /// A remote SPARQL engine.
 pub struct Remote {
     options: RemoteOptions,
+    /// The last state token and when it was read: reused for a few seconds, so one command
+    /// asks once; forgotten at once after a write of ours.
+    state: Mutex<Option<(String, std::time::Instant)>>,
     /// The last Digest challenge, reused so later requests authenticate at once.
     digest: Mutex<Option<digest_auth::WwwAuthenticateHeader>>,
 }
 
+/// How long a remote state token is trusted before it is read again.
+const STATE_TTL: Duration = Duration::from_secs(5);
 /// How many times a request that met a 5xx or a dropped connection is retried.
 const RETRIES: u32 = 3;
 /// The HTTP time limit when the command gives none.
@@ -158,7 +163,7 @@ impl Remote {
             NamedNode::new(graph.as_str())
                 .map_err(|e| Error::input(format!("--graph `{graph}` is not an IRI: {e}"), None))?;
         }
-        Ok(Remote { options, digest: Mutex::new(None) })
+        Ok(Remote { options, state: Mutex::new(None), digest: Mutex::new(None) })
     }
 
     /// The endpoint, and the graph when scoped to one.
@@ -185,9 +190,28 @@ impl Remote {
         Ok(())
     }
 
-    /// The number of triples in scope, as the state token.
+    /// The number of triples in scope, as the state token, read again when older than
+    /// `STATE_TTL` or after a write made through this backend.
     pub fn state(&self) -> Result<String, Error> {
-        Ok(format!("remote:{}:{}", self.location(), self.len()?))
+        if let Ok(last) = self.state.lock() {
+            if let Some((token, when)) = last.as_ref() {
+                if when.elapsed() < STATE_TTL {
+                    return Ok(token.clone());
+                }
+            }
+        }
+        let token = format!("remote:{}:{}", self.location(), self.len()?);
+        if let Ok(mut last) = self.state.lock() {
+            *last = Some((token.clone(), std::time::Instant::now()));
+        }
+        Ok(token)
+    }
+
+    /// Forgets the state token, after a write.
+    fn forget_state(&self) {
+        if let Ok(mut last) = self.state.lock() {
+            *last = None;
+        }
     }
 
     /// Counts the triples in scope.
@@ -260,7 +284,9 @@ impl Remote {
     /// Sends an update to the update endpoint.
     pub fn update(&self, update: &spargebra::Update, evaluation: &Evaluation) -> Result<Answer, Error> {
         let quads_before = self.len()?;
-        self.send_update(&update.to_string(), evaluation)?;
+        let sent = self.send_update(&update.to_string(), evaluation);
+        self.forget_state();
+        sent?;
         Ok(Answer::Updated { quads_before, quads_after: self.len()? })
     }
 
@@ -318,6 +344,18 @@ impl Remote {
         observer: Option<Arc<dyn LoadObserver>>,
     ) -> Result<(), Error> {
         self.ensure_writable()?;
+        // Whatever part of the push went through, the state token read before is stale.
+        let pushed = self.push_batches(inputs, lowered, observer);
+        self.forget_state();
+        pushed
+    }
+
+    fn push_batches(
+        &self,
+        inputs: &[LoadInput],
+        lowered: &Lowered,
+        observer: Option<Arc<dyn LoadObserver>>,
+    ) -> Result<(), Error> {
         let target = self.options.graph.as_ref().map(|g| NamedNode::new_unchecked(g.as_str()));
         let mut batches = Batches { remote: self, target, pending: BTreeMap::new(), written: 0, observer };
         for input in inputs {
@@ -342,6 +380,9 @@ impl Remote {
             for quad in parser.for_reader(std::io::BufReader::new(bytes)) {
                 let quad = quad.map_err(|e| Error::input(format!("{}: {e}", input.name), None))?;
                 batches.add(skolemize(quad, &salt))?;
+            }
+            if let Some(observer) = &batches.observer {
+                observer.bytes_read(input.size());
             }
         }
         for quad in &lowered.quads {
