@@ -99,15 +99,15 @@ pub enum Command {
     /// Check a store's integrity (oxigraph's validation) and count what it holds.
     Validate,
     /// Find how two entities are connected.
-    Path(crate::paths::cli::PathArgs),
+    Path(crate::commands::paths::PathArgs),
     /// List the neighbourhood of an entity, grouped by relation.
-    Neighbors(crate::paths::cli::NeighborsArgs),
+    Neighbors(crate::commands::paths::NeighborsArgs),
     /// Everything upstream or downstream of an entity along directed relations, by tier.
-    Reach(crate::paths::cli::ReachArgs),
+    Reach(crate::commands::paths::ReachArgs),
     /// The nearest shared ancestors or neighbours of two entities.
-    Common(crate::paths::cli::CommonArgs),
+    Common(crate::commands::paths::CommonArgs),
     /// Entities ranked by degree and betweenness centrality.
-    Central(crate::paths::cli::CentralArgs),
+    Central(crate::commands::paths::CentralArgs),
     /// Saved SPARQL reports: list, show, run, all.
     #[command(subcommand)]
     Report(crate::reports::ReportCommand),

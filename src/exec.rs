@@ -145,11 +145,11 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
                 ..Output::default()
             })
         }
-        Command::Path(args) => crate::paths::cli::run_path(session, &settings, args),
-        Command::Neighbors(args) => crate::paths::cli::run_neighbors(session, &settings, args),
-        Command::Reach(args) => crate::paths::cli::run_reach(session, &settings, args),
-        Command::Common(args) => crate::paths::cli::run_common(session, &settings, args),
-        Command::Central(args) => crate::paths::cli::run_central(session, &settings, args),
+        Command::Path(args) => crate::commands::paths::run_path(session, &settings, args),
+        Command::Neighbors(args) => crate::commands::paths::run_neighbors(session, &settings, args),
+        Command::Reach(args) => crate::commands::paths::run_reach(session, &settings, args),
+        Command::Common(args) => crate::commands::paths::run_common(session, &settings, args),
+        Command::Central(args) => crate::commands::paths::run_central(session, &settings, args),
         Command::Report(report) => crate::reports::execute(session, &settings, report),
         Command::Export(args) => crate::export::execute(session, &settings, args),
         Command::Gen(args) => crate::gen::execute(&settings, args),

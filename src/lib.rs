@@ -9,6 +9,8 @@ pub mod backend;
 pub mod check;
 /// The one command grammar (clap).
 pub mod cli;
+/// Commands over the engines, one file per family.
+pub mod commands;
 /// Everything known about one entity, with evidence.
 pub mod describe;
 /// The one error type and its exit codes.

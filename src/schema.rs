@@ -42,6 +42,14 @@ impl Lang {
     }
 }
 
+/// Which way a hierarchical property points (`sg:hierarchy`): `Up` when the edge goes
+/// from a part to its whole, `Down` for the reverse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hierarchy {
+    Up,
+    Down,
+}
+
 /// A class of the ontology.
 #[derive(Debug, Clone, Default)]
 pub struct ClassInfo {
@@ -60,7 +68,7 @@ pub struct PropertyInfo {
     pub symmetric: bool,
     pub parents: Vec<String>,
     /// `sg:hierarchy`: which way the property points in a part-of hierarchy.
-    pub hierarchy: Option<crate::paths::Hierarchy>,
+    pub hierarchy: Option<Hierarchy>,
 }
 
 /// A relation group declared in the ontology.
@@ -136,8 +144,8 @@ impl Schema {
             info.labels = labels_of(store, node);
             info.parents = objects(store, node, RDFS_SUB_PROPERTY_OF);
             info.hierarchy = match first_literal(store, node, sg::HIERARCHY).as_deref() {
-                Some("up") => Some(crate::paths::Hierarchy::Up),
-                Some("down") => Some(crate::paths::Hierarchy::Down),
+                Some("up") => Some(Hierarchy::Up),
+                Some("down") => Some(Hierarchy::Down),
                 _ => None,
             };
         }
@@ -190,7 +198,7 @@ impl Schema {
     }
 
     /// Which way a property points in a part-of hierarchy, when the ontology says.
-    pub fn hierarchy_of(&self, property: &str) -> Option<crate::paths::Hierarchy> {
+    pub fn hierarchy_of(&self, property: &str) -> Option<Hierarchy> {
         self.properties.get(property)?.hierarchy
     }
 

@@ -2,7 +2,8 @@
 //! shortest simple paths, bounded enumeration of all simple paths, neighbourhoods, tiered
 //! reach, shared ancestors and centrality. All are unweighted: a hop is a hop.
 
-use super::projection::{EdgeFilter, Hierarchy, Projection};
+use super::projection::{EdgeFilter, Projection};
+use crate::schema::Hierarchy;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;

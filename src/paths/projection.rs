@@ -7,7 +7,7 @@
 
 use crate::backend::Backend;
 use crate::error::Error;
-use crate::schema::Schema;
+use crate::schema::{Hierarchy, Schema};
 use crate::vocab::{self, std_terms::RDF_TYPE};
 use hashbrown::HashTable;
 use oxigraph::model::TermRef;
@@ -24,13 +24,6 @@ pub struct PropertyEntry {
     pub group: Option<String>,
     /// `up` when the edge points from a part to its whole, `down` for the reverse.
     pub hierarchy: Option<Hierarchy>,
-}
-
-/// Which way a hierarchical property points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Hierarchy {
-    Up,
-    Down,
 }
 
 /// The projected graph.

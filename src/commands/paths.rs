@@ -1,10 +1,10 @@
-//! The path commands: their arguments (part of the one grammar in `cli`) and how each runs
-//! on a session.
+//! The path commands (path, neighbors, reach, common, central): their arguments (part of
+//! the one grammar in `cli`) and how each runs on a session, over the projection.
 
-use super::algo::{self, Path, Walk};
-use super::render::{Namer, NodeJson, PathJson};
-use super::EdgeFilter;
 use crate::error::{exit, Error};
+use crate::paths::algo::{self, Path, Walk};
+use crate::paths::render::{Namer, NodeJson, PathJson};
+use crate::paths::EdgeFilter;
 use crate::render::TextFormat;
 use crate::session::{to_json, Output, Session, Settings};
 use clap::{Args, ValueEnum};
@@ -127,7 +127,7 @@ const MAX_UNLIMITED_LEN: usize = 6;
 const ALL_PATHS_BUDGET: u64 = 5_000_000;
 
 struct Prepared {
-    projection: std::sync::Arc<super::Projection>,
+    projection: std::sync::Arc<crate::paths::Projection>,
     schema: std::sync::Arc<crate::schema::Schema>,
     index: std::sync::Arc<crate::resolve::EntityIndex>,
     filter: EdgeFilter,
@@ -282,7 +282,7 @@ pub fn run_path(session: &mut Session, settings: &Settings, args: PathArgs) -> R
 struct NeighborJson {
     node: NodeJson,
     depth: usize,
-    via: super::render::EdgeJson,
+    via: crate::paths::render::EdgeJson,
     from: String,
 }
 
