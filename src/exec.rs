@@ -11,7 +11,6 @@ use crate::render::{self, TextFormat};
 use crate::session::{to_json, Output, Session, Settings};
 use crate::sparql::{self, Answer};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Runs one command.
@@ -168,10 +167,13 @@ fn run_query(session: &mut Session, settings: &Settings, query: crate::cli::Quer
     let text = match (&query.query, &query.file) {
         (Some(text), _) => text.clone(),
         (None, Some(path)) => read_text(path)?,
+        // Standard input belongs to the face: the CLI reads it into `query` before calling
+        // here; a REPL script's own lines are never taken for a query.
         (None, None) => {
-            let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text)?;
-            text
+            return Err(Error::input(
+                "`query` needs the query text",
+                Some("give it as an argument or with -f FILE (in the REPL, type the SPARQL directly)".to_owned()),
+            ))
         }
     };
     if text.trim().is_empty() {

@@ -66,6 +66,15 @@ fn run(cli: Cli) -> i32 {
     if let Command::Repl(args) = command {
         return crate::repl::run(&mut session, &args);
     }
+    let mut command = command;
+    if let Command::Query(query) = &mut command {
+        if query.query.is_none() && query.file.is_none() {
+            match read_stdin() {
+                Ok(text) => query.query = Some(text),
+                Err(error) => return report(&error),
+            }
+        }
+    }
     let quiet = session.settings.quiet;
     match execute(&mut session, command, &cli.settings) {
         Ok(output) => {
@@ -82,6 +91,21 @@ fn run(cli: Cli) -> i32 {
         }
         Err(error) => report(&error),
     }
+}
+
+/// Reads a query from standard input, up to the size a query file may have.
+fn read_stdin() -> Result<String, Error> {
+    use std::io::Read;
+    let limit = crate::limits::MAX_TEXT_FILE_BYTES;
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::input(
+            format!("the query on standard input is over {} MiB", limit >> 20),
+            Some("a query that long is a mistake; check what is piped in".to_owned()),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| Error::input("the query on standard input is not UTF-8", None))
 }
 
 /// Prints an error the one way errors are printed, and returns its exit code.

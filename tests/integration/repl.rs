@@ -157,3 +157,23 @@ fn a_large_load_shows_a_progress_bar_on_a_terminal_only() {
     assert!(!piped.stderr.contains("loading"), "a bar on a pipe: {}", piped.stderr);
     assert!(piped.stderr.contains("loaded 1 file"));
 }
+
+/// Regression: a bare `query` in a piped script waited for standard input, which the script
+/// loop itself was holding, and hung forever.
+#[test]
+fn a_bare_query_in_a_script_is_an_error_not_a_hang() {
+    let out = Test::new().args(["repl"]).stdin("query\ndescribe Choice\n").run();
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("`query` needs the query text"), "{}", out.stderr);
+    assert!(out.stdout.contains("Choice"), "the next line still ran:\n{}", out.stdout);
+}
+
+#[test]
+fn a_one_shot_query_still_reads_standard_input() {
+    Test::new()
+        .args(["query", "--format", "csv"])
+        .stdin("SELECT ?p WHERE { entity:aidc sg:operates ?p }")
+        .run()
+        .success()
+        .stdout_has("aliexpress");
+}
