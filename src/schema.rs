@@ -273,18 +273,48 @@ fn resolve_term<'a>(name: &str, known: impl Iterator<Item = &'a String> + Clone)
     Err(scored.into_iter().take(3).map(|(_, s)| s).collect())
 }
 
-/// The terms the schema is read from: everything typed as a class, property or relation
-/// group, with the few properties the schema uses, and every `sg:inGroup` statement.
-pub const SCHEMA_QUERY: &str = "CONSTRUCT { ?s ?p ?o } WHERE {
-  { SELECT DISTINCT ?s WHERE {
-      { ?s a ?type .
-        VALUES ?type { owl:Class rdfs:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty
-                       owl:SymmetricProperty rdf:Property sg:BookkeepingProperty sg:RelationGroup } }
-      UNION { ?s sg:inGroup ?group } } }
+/// The types whose members the schema is read from: classes, properties, relation groups.
+pub const SCHEMA_TYPES: &[NamedNodeRef<'static>] = &[
+    OWL_CLASS,
+    RDFS_CLASS,
+    OWL_OBJECT_PROPERTY,
+    OWL_DATATYPE_PROPERTY,
+    OWL_ANNOTATION_PROPERTY,
+    OWL_SYMMETRIC_PROPERTY,
+    RDF_PROPERTY,
+    sg::BOOKKEEPING_PROPERTY,
+    sg::RELATION_GROUP,
+];
+
+/// The properties of those terms the schema uses.
+pub const SCHEMA_PROPERTIES: &[NamedNodeRef<'static>] = &[
+    RDF_TYPE,
+    RDFS_LABEL,
+    RDFS_COMMENT,
+    SKOS_ALT_LABEL,
+    sg::GROUP_KEY,
+    sg::COLOUR,
+    RDFS_SUB_CLASS_OF,
+    RDFS_SUB_PROPERTY_OF,
+    sg::HIERARCHY,
+    sg::IN_GROUP,
+];
+
+/// The CONSTRUCT that fetches what the schema is read from: the members of `SCHEMA_TYPES`
+/// and every subject of `sg:inGroup`, with their `SCHEMA_PROPERTIES`.
+pub fn schema_query() -> String {
+    let list = |terms: &[NamedNodeRef<'_>]| terms.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+    format!(
+        "CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+  {{ SELECT DISTINCT ?s WHERE {{ {{ ?s a ?type . VALUES ?type {{ {types} }} }} UNION {{ ?s <{in_group}> ?group }} }} }}
   ?s ?p ?o .
-  VALUES ?p { rdf:type rdfs:label rdfs:comment skos:altLabel sg:groupKey sg:colour rdfs:subClassOf
-              rdfs:subPropertyOf sg:hierarchy sg:inGroup }
-}";
+  VALUES ?p {{ {properties} }}
+}}",
+        types = list(SCHEMA_TYPES),
+        in_group = sg::IN_GROUP.as_str(),
+        properties = list(SCHEMA_PROPERTIES)
+    )
+}
 
 fn subjects_of_type(store: &Graph, class: NamedNodeRef<'_>) -> Vec<String> {
     let mut out: Vec<String> = store

@@ -236,6 +236,30 @@ impl Embedded {
         self.len()
     }
 
+    /// The triples the schema is read from (see `schema::schema_query`), from the indexes.
+    pub(super) fn schema_graph(&self) -> Result<LocalGraph, Error> {
+        use crate::schema::{SCHEMA_PROPERTIES, SCHEMA_TYPES};
+        use crate::vocab::{sg, std_terms::RDF_TYPE};
+        let mut subjects = std::collections::HashSet::new();
+        for class in SCHEMA_TYPES {
+            for quad in self.store.quads_for_pattern(None, Some(RDF_TYPE), Some((*class).into()), None) {
+                subjects.insert(quad?.subject);
+            }
+        }
+        for quad in self.store.quads_for_pattern(None, Some(sg::IN_GROUP), None, None) {
+            subjects.insert(quad?.subject);
+        }
+        let mut graph = LocalGraph::new();
+        for subject in &subjects {
+            for predicate in SCHEMA_PROPERTIES {
+                for quad in self.store.quads_for_pattern(Some(subject.as_ref()), Some(*predicate), None, None) {
+                    graph.insert(&oxigraph::model::Triple::from(quad?));
+                }
+            }
+        }
+        Ok(graph)
+    }
+
     /// Reads every triple of `predicate` from the predicate index.
     pub(super) fn scan_predicate(
         &self,

@@ -129,7 +129,7 @@ const RETRIES: u32 = 3;
 /// The HTTP time limit when the command gives none.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Rows per page when a predicate is read in bulk.
-const PAGE: usize = 20_000;
+const PAGE: usize = 100_000;
 /// Triples per Graph Store Protocol request of a push.
 const PUSH_BATCH: usize = 20_000;
 /// Triples per INSERT DATA when no Graph Store endpoint is given.
