@@ -51,10 +51,7 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
         Command::Check(check_args) => run_check(session, check_args),
         Command::Load(load) => {
             let inputs = load_inputs(&load.files, load.format.as_deref())?;
-            let progress = crate::progress::LoadProgress::new(settings.quiet, inputs.iter().map(LoadInput::size).sum());
-            let report = session.backend.load(&inputs, progress.observer());
-            progress.finish();
-            let report = report?;
+            let report = load_with_progress(session, &inputs, settings.quiet)?;
             let mut output = Output::default();
             output.notes.extend(report.warnings.iter().cloned());
             output.notes.push(format!(
@@ -97,10 +94,7 @@ pub fn execute(session: &mut Session, command: Command, args: &SettingsArgs) -> 
             } else {
                 load_inputs(&push.files, push.format.as_deref())?
             };
-            let progress = crate::progress::LoadProgress::new(settings.quiet, inputs.iter().map(LoadInput::size).sum());
-            let report = session.backend.load(&inputs, progress.observer());
-            progress.finish();
-            let report = report?;
+            let report = load_with_progress(session, &inputs, settings.quiet)?;
             let mut output = Output::default();
             output.notes.extend(report.warnings.iter().cloned());
             output.notes.push(format!(
@@ -325,6 +319,18 @@ fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Error> {
             Some("save the file as UTF-8".to_owned()),
         )
     })
+}
+
+/// Loads (or pushes) `inputs` with a progress bar on a terminal.
+fn load_with_progress(
+    session: &Session,
+    inputs: &[LoadInput],
+    quiet: bool,
+) -> Result<crate::backend::LoadReport, Error> {
+    let progress = crate::progress::LoadProgress::new(quiet, inputs.iter().map(LoadInput::size).sum());
+    let report = session.backend.load(inputs, progress.observer());
+    progress.finish();
+    report
 }
 
 /// Turns paths into load inputs, choosing each file's kind by extension or `--format`.
