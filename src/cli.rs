@@ -1,9 +1,9 @@
 //! The one command grammar: clap definitions shared by the command line and the REPL.
 //! Each flag's help text sits beside its definition.
 
-use crate::render::{GraphFormat, TableFormat, TextFormat};
+use crate::formats::{GraphFormat, TableFormat, TextFormat};
 use crate::schema::Lang;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// A knowledge graph and query engine for platform-strategy facts.
@@ -99,15 +99,15 @@ pub enum Command {
     /// Check a store's integrity (oxigraph's validation) and count what it holds.
     Validate,
     /// Find how two entities are connected.
-    Path(crate::commands::paths::PathArgs),
+    Path(PathArgs),
     /// List the neighbourhood of an entity, grouped by relation.
-    Neighbors(crate::commands::paths::NeighborsArgs),
+    Neighbors(NeighborsArgs),
     /// Everything upstream or downstream of an entity along directed relations, by tier.
-    Reach(crate::commands::paths::ReachArgs),
+    Reach(ReachArgs),
     /// The nearest shared ancestors or neighbours of two entities.
-    Common(crate::commands::paths::CommonArgs),
+    Common(CommonArgs),
     /// Entities ranked by degree and betweenness centrality.
-    Central(crate::commands::paths::CentralArgs),
+    Central(CentralArgs),
     /// Saved SPARQL reports: list, show, run, all.
     #[command(subcommand)]
     Report(crate::reports::ReportCommand),
@@ -215,6 +215,115 @@ pub struct DumpArgs {
     /// Write to a file (whole or not at all) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// Restrictions shared by the path commands.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ViaArgs {
+    /// Follow only these relation groups or properties (comma separated): organization,
+    /// people, programs, supply, competition, partnership, market, or a property name.
+    #[arg(long, value_name = "GROUP|PROPERTY,...", value_delimiter = ',')]
+    pub via: Vec<String>,
+    /// Never pass through these entities (comma separated).
+    #[arg(long, value_name = "ENTITY,...", value_delimiter = ',')]
+    pub avoid: Vec<String>,
+}
+
+/// Arguments of `path`.
+#[derive(Debug, Clone, Args)]
+pub struct PathArgs {
+    pub from: String,
+    pub to: String,
+    #[command(flatten)]
+    pub via: ViaArgs,
+    /// Follow edges forward only (by default direction is ignored, but shown).
+    #[arg(long)]
+    pub directed: bool,
+    /// The N shortest simple paths (Yen's algorithm).
+    #[arg(long, value_name = "N", conflicts_with = "all")]
+    pub k: Option<usize>,
+    /// Every simple path up to --max-len edges.
+    #[arg(long, requires = "max_len")]
+    pub all: bool,
+    /// The longest path --all lists.
+    #[arg(long, value_name = "N")]
+    pub max_len: Option<usize>,
+    /// The most paths --all lists (needed for --max-len above 6).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Print the quote, source and date behind each edge.
+    #[arg(long)]
+    pub evidence: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextFormat,
+}
+
+/// Arguments of `neighbors`.
+#[derive(Debug, Clone, Args)]
+pub struct NeighborsArgs {
+    pub entity: String,
+    /// How many hops out.
+    #[arg(long, default_value_t = 1)]
+    pub depth: usize,
+    #[command(flatten)]
+    pub via: ViaArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextFormat,
+}
+
+/// Upstream or downstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Flow {
+    Upstream,
+    Downstream,
+}
+
+/// Arguments of `reach`.
+#[derive(Debug, Clone, Args)]
+pub struct ReachArgs {
+    pub entity: String,
+    #[arg(long, value_enum, default_value = "downstream")]
+    pub direction: Flow,
+    /// The most tiers to list.
+    #[arg(long, default_value_t = 20)]
+    pub max_depth: usize,
+    #[command(flatten)]
+    pub via: ViaArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextFormat,
+}
+
+/// Arguments of `common`.
+#[derive(Debug, Clone, Args)]
+pub struct CommonArgs {
+    pub a: String,
+    pub b: String,
+    #[command(flatten)]
+    pub via: ViaArgs,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextFormat,
+}
+
+/// Arguments of `central`.
+#[derive(Debug, Clone, Args)]
+pub struct CentralArgs {
+    #[command(flatten)]
+    pub via: ViaArgs,
+    /// How many entities to list.
+    #[arg(long, default_value_t = 15)]
+    pub top: usize,
+    /// Rank by this measure.
+    #[arg(long, value_enum, default_value = "betweenness")]
+    pub by: Measure,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextFormat,
+}
+
+/// A centrality measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Measure {
+    Degree,
+    Betweenness,
 }
 
 /// Arguments of `repl`.

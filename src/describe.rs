@@ -30,6 +30,8 @@ pub struct RelationFact {
     pub property: String,
     pub property_label: String,
     pub group: Option<String>,
+    /// The group's label in the output language.
+    pub group_label: Option<String>,
     /// `out` when the entity is the subject, `in` when it is the object.
     pub direction: &'static str,
     pub other: String,
@@ -145,6 +147,7 @@ pub fn describe(
                 property: property.to_owned(),
                 property_label: schema.term_label(property, lang),
                 group: schema.group_of(property).map(str::to_owned),
+                group_label: schema.group_label(property, lang),
                 direction: "out",
                 other: other.as_str().to_owned(),
                 other_label: label_of(other.as_str()),
@@ -172,6 +175,7 @@ pub fn describe(
             property: property.to_owned(),
             property_label: schema.term_label(property, lang),
             group: schema.group_of(property).map(str::to_owned),
+            group_label: schema.group_label(property, lang),
             direction: "in",
             other: subject.as_str().to_owned(),
             other_label: label_of(subject.as_str()),
@@ -209,6 +213,7 @@ pub fn describe(
                         property: property.to_owned(),
                         property_label: schema.term_label(property, lang),
                         group: schema.group_of(property).map(str::to_owned),
+                        group_label: schema.group_label(property, lang),
                         direction,
                         other: other.to_owned(),
                         other_label: label_of(other),

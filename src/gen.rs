@@ -4,7 +4,6 @@
 //! and competition and partnership edges follow a heavy-tailed degree distribution.
 
 use crate::error::Error;
-use crate::session::{Output, Settings};
 use crate::vocab;
 use clap::{Args, ValueEnum};
 use std::io::Write;
@@ -19,6 +18,17 @@ pub enum GenFormat {
     Facts,
     /// A tab-separated edge list of entity numbers, for graph libraries.
     Edges,
+}
+
+impl GenFormat {
+    /// The media type of this format.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            GenFormat::Nt => "application/n-triples",
+            GenFormat::Facts => "application/toml",
+            GenFormat::Edges => "text/tab-separated-values",
+        }
+    }
 }
 
 /// Arguments of `gen`.
@@ -244,24 +254,15 @@ pub fn write_ecosystem(eco: &Ecosystem, format: GenFormat, out: &mut dyn Write) 
     Ok(())
 }
 
-/// Runs `gen`.
-pub fn execute(_settings: &Settings, args: GenArgs) -> Result<Output, Error> {
+/// Runs `gen`: a note on what was generated, and the writer of its text.
+pub fn execute(args: &GenArgs) -> Result<(String, impl FnOnce(&mut dyn Write) -> Result<(), Error> + Send), Error> {
     if args.entities == 0 {
         return Err(Error::input("--entities must be at least 1", None));
     }
     let eco = generate(args.entities, args.seed);
     let note = format!("generated {} entities and {} relations (seed {})", eco.kinds.len(), eco.edges.len(), args.seed);
-    match &args.output {
-        Some(path) => {
-            crate::output::write_atomic_with(path, |w| write_ecosystem(&eco, args.format, w))?;
-            Ok(Output { notes: vec![note, format!("wrote {}", path.display())], ..Output::default() })
-        }
-        None => {
-            let mut bytes = Vec::new();
-            write_ecosystem(&eco, args.format, &mut bytes)?;
-            Ok(Output { text: String::from_utf8_lossy(&bytes).into_owned(), notes: vec![note], status: 0 })
-        }
-    }
+    let format = args.format;
+    Ok((note, move |out: &mut dyn Write| write_ecosystem(&eco, format, out).map_err(Error::from)))
 }
 
 #[cfg(test)]

@@ -15,14 +15,18 @@ pub mod commands;
 pub mod describe;
 /// The one error type and its exit codes.
 pub mod error;
-/// The one executor both faces call.
+/// The dispatcher both faces call: command in, rendered reply out.
 pub mod exec;
 /// Export for visualization tools and as RDF.
 pub mod export;
 /// Fact files: model, parsing with locations, lowering to quads.
 pub mod facts;
+/// The output formats a user can ask for.
+pub mod formats;
 /// The synthetic data generator for benchmarks.
 pub mod gen;
+/// Reading user-named text files, bounded and decoded.
+pub mod input;
 /// Nesting limits for hostile input.
 pub mod limits;
 /// Timings for the benchmark script.

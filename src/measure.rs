@@ -3,9 +3,10 @@
 //! projection built once — printed as JSON. Benchmarks only; never used by tests for time.
 
 use crate::error::Error;
+use crate::formats::to_json;
 use crate::paths::algo::{self, Walk};
 use crate::paths::{EdgeFilter, Projection};
-use crate::session::{to_json, Output, Session};
+use crate::session::Session;
 use clap::{Args, Subcommand};
 use oxigraph::io::RdfFormat;
 use serde::Serialize;
@@ -81,7 +82,8 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 /// Runs `measure`.
-pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output, Error> {
+/// Runs `measure`; the timings as JSON.
+pub fn execute(session: &Session, command: &MeasureCommand) -> Result<String, Error> {
     match command {
         MeasureCommand::Load(args) => {
             let file = std::fs::File::open(&args.file)?;
@@ -99,7 +101,7 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
             };
             let seconds = started.elapsed().as_secs_f64();
             let report = LoadReport { triples, seconds, triples_per_second: triples as f64 / seconds };
-            Ok(Output { text: to_json(&report)?, ..Output::default() })
+            to_json(&report)
         }
         MeasureCommand::Paths(args) => {
             if let Some(nt) = &args.nt {
@@ -176,7 +178,7 @@ pub fn execute(session: &mut Session, command: MeasureCommand) -> Result<Output,
                 sparql_ask_median_ms: (!ask.is_empty()).then(|| median(ask)),
                 sparql_ask_timeouts: ask_timeouts,
             };
-            Ok(Output { text: to_json(&report)?, ..Output::default() })
+            to_json(&report)
         }
     }
 }

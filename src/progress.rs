@@ -59,3 +59,33 @@ fn bar(total_bytes: u64) -> ProgressBar {
     bar.set_message("parsing");
     bar
 }
+
+/// The CLI's and REPL's progress display for the commands that write: one bar per write.
+pub struct TerminalProgress {
+    quiet: bool,
+    current: std::sync::Mutex<Option<LoadProgress>>,
+}
+
+impl TerminalProgress {
+    /// A display that shows nothing when `quiet`.
+    pub fn new(quiet: bool) -> TerminalProgress {
+        TerminalProgress { quiet, current: std::sync::Mutex::new(None) }
+    }
+}
+
+impl crate::commands::data::Progress for TerminalProgress {
+    fn begin(&self, total_bytes: u64) -> Option<Arc<dyn LoadObserver>> {
+        let progress = LoadProgress::new(self.quiet, total_bytes);
+        let observer = progress.observer();
+        if let Ok(mut current) = self.current.lock() {
+            *current = Some(progress);
+        }
+        observer
+    }
+
+    fn end(&self) {
+        if let Some(progress) = self.current.lock().ok().and_then(|mut c| c.take()) {
+            progress.finish();
+        }
+    }
+}

@@ -4,8 +4,8 @@
 
 use crate::backend::embedded::builtin;
 use crate::error::Error;
-use crate::render::{results::render_solutions, TableFormat};
-use crate::session::{to_json, Output, Session, Settings};
+use crate::formats::TableFormat;
+use crate::session::{Session, Settings};
 use crate::sparql::{self, Answer};
 use crate::vocab::std_terms::*;
 use clap::{Args, Subcommand};
@@ -42,7 +42,7 @@ pub struct ListArgs {
     #[command(flatten)]
     pub queries: QueriesArgs,
     #[arg(long, value_enum, default_value = "text")]
-    pub format: crate::render::TextFormat,
+    pub format: crate::formats::TextFormat,
 }
 
 /// Arguments of `report show`.
@@ -238,7 +238,7 @@ pub fn catalog(dirs: &[PathBuf]) -> Result<Catalog, Error> {
 
 impl Catalog {
     /// One line per broken file, for the notes of `list` and `all`.
-    fn warnings(&self) -> Vec<String> {
+    pub fn warnings(&self) -> Vec<String> {
         self.broken
             .iter()
             .map(|(name, error)| {
@@ -248,7 +248,7 @@ impl Catalog {
     }
 
     /// The report called `name`, or the error that keeps it from being read.
-    fn find(self, name: &str) -> Result<Report, Error> {
+    pub fn find(self, name: &str) -> Result<Report, Error> {
         if let Some((_, error)) = self.broken.into_iter().find(|(n, _)| n == name) {
             return Err(error);
         }
@@ -273,68 +273,13 @@ fn find(reports: Vec<Report>, name: &str) -> Result<Report, Error> {
     })
 }
 
-/// Runs a `report` subcommand.
-pub fn execute(session: &mut Session, settings: &Settings, command: ReportCommand) -> Result<Output, Error> {
-    match command {
-        ReportCommand::List(args) => {
-            let catalog = catalog(&all_dirs(session, &args.queries))?;
-            let notes = catalog.warnings();
-            let reports = catalog.reports;
-            let text = match args.format {
-                crate::render::TextFormat::Json => to_json(&reports)?,
-                crate::render::TextFormat::Text => {
-                    let header = ["name", "title", "parameters"].map(str::to_owned);
-                    let rows: Vec<Vec<String>> =
-                        reports.iter().map(|r| vec![r.name.clone(), r.title.clone(), params_text(&r.params)]).collect();
-                    crate::render::table::text_table(&header, &rows) + "\n"
-                }
-            };
-            Ok(Output { text, notes, ..Output::default() })
-        }
-        ReportCommand::Show(args) => {
-            let report = catalog(&all_dirs(session, &args.queries))?.find(&args.name)?;
-            let mut text = format!("{}: {}\n{}\n", report.name, report.title, report.description);
-            if !report.params.is_empty() {
-                let _ = writeln!(text, "parameters: {}", params_text(&report.params));
-            }
-            let _ = writeln!(text, "from: {}\n\n{}", report.origin, report.query.trim_end());
-            Ok(Output { text, ..Output::default() })
-        }
-        ReportCommand::Run(args) => {
-            let report = catalog(&all_dirs(session, &args.queries))?.find(&args.name)?;
-            let answer = run_report(session, settings, &report, &args.param)?;
-            let format = args.format.or(settings.format).unwrap_or_default();
-            let text = crate::render::results::render_answer(&answer, format, crate::render::GraphFormat::Turtle)?;
-            match &args.output {
-                Some(path) => {
-                    crate::output::write_atomic(path, text.as_bytes())?;
-                    Ok(Output { notes: vec![format!("wrote {}", path.display())], ..Output::default() })
-                }
-                None => Ok(Output { text, ..Output::default() }),
-            }
-        }
-        ReportCommand::All(args) => {
-            let catalog = catalog(&all_dirs(session, &args.queries))?;
-            let mut notes = catalog.warnings();
-            let reports = catalog.reports;
-            let brief = brief(session, settings, &reports)?;
-            match &args.out {
-                Some(path) => {
-                    crate::output::write_atomic(path, brief.as_bytes())?;
-                    notes.push(format!("wrote {} reports to {}", reports.len(), path.display()));
-                    Ok(Output { notes, ..Output::default() })
-                }
-                None => Ok(Output { text: brief, notes, ..Output::default() }),
-            }
-        }
-    }
-}
-
-fn all_dirs(session: &Session, args: &QueriesArgs) -> Vec<PathBuf> {
+/// The report folders: the session's, then the command's.
+pub fn all_dirs(session: &Session, args: &QueriesArgs) -> Vec<PathBuf> {
     session.query_dirs.iter().chain(args.queries.iter()).cloned().collect()
 }
 
-fn params_text(params: &[Param]) -> String {
+/// `a=default, b (required)`.
+pub fn params_text(params: &[Param]) -> String {
     params
         .iter()
         .map(|p| match &p.default {
@@ -346,12 +291,7 @@ fn params_text(params: &[Param]) -> String {
 }
 
 /// Runs one report with `NAME=VALUE` parameters.
-pub fn run_report(
-    session: &mut Session,
-    settings: &Settings,
-    report: &Report,
-    given: &[String],
-) -> Result<Answer, Error> {
+pub fn run_report(session: &Session, settings: &Settings, report: &Report, given: &[String]) -> Result<Answer, Error> {
     let mut values: Vec<(String, String)> = Vec::new();
     for pair in given {
         let (name, value) =
@@ -396,7 +336,7 @@ pub fn run_report(
 }
 
 /// A parameter value as a term: IRI, prefixed name, number, entity name, or else text.
-fn param_term(session: &mut Session, value: &str, entity: bool) -> Result<Term, Error> {
+fn param_term(session: &Session, value: &str, entity: bool) -> Result<Term, Error> {
     let value = value.trim();
     if let Some(iri) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
         return NamedNode::new(iri).map(Term::from).map_err(|e| Error::input(format!("bad IRI <{iri}>: {e}"), None));
@@ -417,32 +357,35 @@ fn param_term(session: &mut Session, value: &str, entity: bool) -> Result<Term, 
     }
 }
 
-fn brief(session: &mut Session, settings: &Settings, reports: &[Report]) -> Result<String, Error> {
-    let mut out = String::from("# stratagraph brief\n\n");
-    let _ = writeln!(out, "{} reports on {} quads.\n", reports.len(), session.backend.len()?);
+/// Every report run for a brief: the runnable ones with their answers and the sources
+/// those answers cite, and the ones that need parameters.
+#[derive(Debug, Clone)]
+pub struct Brief {
+    pub quads: usize,
+    pub sections: Vec<BriefSection>,
+    /// Reports that need a parameter without a default: listed, not run.
+    pub need_params: Vec<Report>,
+}
+
+/// One report in a brief.
+#[derive(Debug, Clone)]
+pub struct BriefSection {
+    pub report: Report,
+    /// The answer, or why the report could not run.
+    pub answer: Result<Answer, String>,
+    /// Citation lines for the sources behind the entities in the answer.
+    pub sources: Vec<String>,
+}
+
+/// Runs every report that can run without parameters, for `report all`.
+pub fn brief(session: &Session, settings: &Settings, reports: &[Report]) -> Result<Brief, Error> {
     let (runnable, need_params): (Vec<&Report>, Vec<&Report>) =
         reports.iter().partition(|r| r.params.iter().all(|p| p.default.is_some()));
+    let mut sections = Vec::new();
     for report in runnable {
-        let _ = writeln!(out, "## {}\n", report.title);
-        if !report.description.is_empty() {
-            let _ = writeln!(out, "{}\n", report.description);
-        }
-        let _ = writeln!(out, "_Report `{}`._\n", report.name);
-        let answer = match run_report(session, settings, report, &[]) {
-            Ok(answer) => answer,
-            Err(error) => {
-                let _ = writeln!(out, "> could not run: {}\n", error.to_string().replace('\n', " "));
-                continue;
-            }
-        };
-        match &answer {
-            Answer::Solutions { variables, rows } => {
-                if rows.is_empty() {
-                    out.push_str("_No rows._\n\n");
-                } else {
-                    out.push_str(&render_solutions(variables, rows, TableFormat::Markdown)?);
-                    out.push('\n');
-                }
+        let answer = run_report(session, settings, report, &[]).map_err(|e| e.to_string().replace('\n', " "));
+        let sources = match &answer {
+            Ok(Answer::Solutions { rows, .. }) => {
                 let iris: BTreeSet<String> = rows
                     .iter()
                     .flatten()
@@ -452,39 +395,13 @@ fn brief(session: &mut Session, settings: &Settings, reports: &[Report]) -> Resu
                         _ => None,
                     })
                     .collect();
-                let sources = sources_cited(session, &iris)?;
-                if !sources.is_empty() {
-                    out.push_str("Sources:\n");
-                    for source in sources {
-                        let _ = writeln!(out, "- {source}");
-                    }
-                    out.push('\n');
-                }
+                sources_cited(session, &iris)?
             }
-            other => {
-                out.push_str(&crate::render::results::render_answer(
-                    other,
-                    TableFormat::Markdown,
-                    crate::render::GraphFormat::Turtle,
-                )?);
-                out.push('\n');
-            }
-        }
+            _ => Vec::new(),
+        };
+        sections.push(BriefSection { report: report.clone(), answer, sources });
     }
-    if !need_params.is_empty() {
-        out.push_str(
-            "## Reports that take parameters
-
-Run these with `stratagraph report run NAME --param NAME=VALUE`.
-
-",
-        );
-        for report in need_params {
-            let _ = writeln!(out, "- `{}` ({}): {}", report.name, params_text(&report.params), report.title);
-        }
-        out.push('\n');
-    }
-    Ok(out)
+    Ok(Brief { quads: session.backend.len()?, sections, need_params: need_params.into_iter().cloned().collect() })
 }
 
 /// The sources behind facts about any of `iris`, as citation lines: one CONSTRUCT per batch

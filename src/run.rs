@@ -76,20 +76,42 @@ fn run(cli: Cli) -> i32 {
         }
     }
     let quiet = session.settings.quiet;
-    match execute(&mut session, command, &cli.settings) {
+    let progress = crate::progress::TerminalProgress::new(quiet);
+    match execute(&session, command, &cli.settings, &progress) {
         Ok(output) => {
-            let mut stdout = std::io::stdout().lock();
-            if stdout.write_all(output.text.as_bytes()).and_then(|()| stdout.flush()).is_err() {
-                return exit::OK;
-            }
-            if !quiet {
-                for note in &output.notes {
-                    eprintln!("{note}");
+            let status = output.status;
+            let mut stdout = WatchedStdout { inner: std::io::stdout().lock(), failed: false };
+            match output.deliver(&mut stdout) {
+                Ok(notes) => {
+                    if !quiet {
+                        for note in &notes {
+                            eprintln!("{note}");
+                        }
+                    }
+                    status
                 }
+                // A closed pipe (`| head`) is how a reader says it has seen enough.
+                Err(_) if stdout.failed => exit::OK,
+                Err(error) => report(&error),
             }
-            output.status
         }
         Err(error) => report(&error),
+    }
+}
+
+/// Standard output that remembers whether a write to it failed.
+struct WatchedStdout<W> {
+    inner: W,
+    failed: bool,
+}
+
+impl<W: Write> Write for WatchedStdout<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(bytes).inspect_err(|_| self.failed = true)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|_| self.failed = true)
     }
 }
 

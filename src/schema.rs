@@ -197,6 +197,12 @@ impl Schema {
         self.properties.get(property)?.group.as_deref()
     }
 
+    /// The label of a property's relation group in `lang`, when it has a group.
+    pub fn group_label(&self, property: &str, lang: Lang) -> Option<String> {
+        let group = self.group_of(property)?;
+        Some(self.groups.get(group).and_then(|g| g.labels.get(lang)).unwrap_or(group).to_owned())
+    }
+
     /// Which way a property points in a part-of hierarchy, when the ontology says.
     pub fn hierarchy_of(&self, property: &str) -> Option<Hierarchy> {
         self.properties.get(property)?.hierarchy

@@ -4,7 +4,7 @@
 
 use crate::backend::Backend;
 use crate::error::Error;
-use crate::render::TableFormat;
+use crate::formats::TableFormat;
 use crate::resolve::EntityIndex;
 use crate::schema::{Lang, Schema};
 use crate::sparql::QueryOptions;
@@ -63,23 +63,6 @@ pub struct Session {
     /// Cancelled by a face to stop the running command (Ctrl-C in the REPL).
     pub cancel: Option<CancellationToken>,
     views: Arc<Views>,
-}
-
-/// What a command produced: text for standard output and the exit status it implies.
-#[derive(Debug, Default)]
-pub struct Output {
-    pub text: String,
-    /// Lines for standard error (summaries, warnings); faces may hide them with --quiet.
-    pub notes: Vec<String>,
-    /// 0, or `exit::NO_RESULT` when the answer is empty where that matters.
-    pub status: i32,
-}
-
-impl Output {
-    /// Output that is just text for standard output.
-    pub fn text(text: String) -> Output {
-        Output { text, ..Output::default() }
-    }
 }
 
 impl Session {
@@ -154,11 +137,4 @@ fn cached<T>(
     let value = Arc::new(build()?);
     *slot = Some(Cached { state: state.to_owned(), value: value.clone() });
     Ok(value)
-}
-
-/// Pretty JSON with a final newline.
-pub fn to_json(value: &impl serde::Serialize) -> Result<String, Error> {
-    let mut text = serde_json::to_string_pretty(value).map_err(|e| Error::store(e.to_string(), None))?;
-    text.push('\n');
-    Ok(text)
 }

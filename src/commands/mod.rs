@@ -1,5 +1,140 @@
-//! The commands that sit on top of the engines: each takes its parsed arguments and a
-//! session and returns its output. (The others still live in `exec`; they move here one
-//! family at a time.)
+//! The commands: each takes its typed request (the arguments the one grammar in `cli`
+//! parses) and a session, and returns a typed [`Outcome`]. Commands never print, read
+//! standard input or write files: renderers turn a [`Reply`] into bytes, and the faces (CLI,
+//! REPL, server) decide where the bytes go.
+//!
+//! The JSON form of every reply is its `serde` form: these types are the public shapes that
+//! `--format json` prints and the server serves, documented in `docs/json.md`.
 
+pub mod data;
+pub mod export;
+pub mod lookup;
 pub mod paths;
+pub mod query;
+pub mod reports;
+
+use crate::backend::{Answer, LoadReport};
+use crate::check::CheckReport;
+use crate::describe::Description;
+use crate::error::Error;
+use crate::resolve::Hit;
+use std::io::Write;
+
+/// What a command found, with the remarks a face shows beside it.
+pub struct Outcome {
+    pub reply: Reply,
+    pub verdict: Verdict,
+    /// Summaries and warnings for the user (standard error on the CLI).
+    pub notes: Vec<String>,
+}
+
+impl Outcome {
+    /// An outcome that found what it looked for, with no notes.
+    pub fn found(reply: Reply) -> Outcome {
+        Outcome { reply, verdict: Verdict::Answered, notes: Vec::new() }
+    }
+
+    /// An outcome with this verdict.
+    pub fn with_verdict(reply: Reply, verdict: Verdict) -> Outcome {
+        Outcome { reply, verdict, notes: Vec::new() }
+    }
+
+    /// The same outcome with one more note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Outcome {
+        self.notes.push(note.into());
+        self
+    }
+}
+
+/// What the reply means for the exit code or HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// The command found what it was asked for.
+    Answered,
+    /// It ran but found nothing where that matters (an empty search, ASK false): exit 1.
+    NoResult,
+    /// What it examined is not valid (a `check` with errors): exit 2.
+    Invalid,
+}
+
+impl Verdict {
+    /// The exit code of a command that ended with this verdict.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Answered => crate::error::exit::OK,
+            Verdict::NoResult => crate::error::exit::NO_RESULT,
+            Verdict::Invalid => crate::error::exit::BAD_INPUT,
+        }
+    }
+}
+
+/// The typed result of a command.
+pub enum Reply {
+    /// `query`: a SPARQL answer.
+    Answer(Answer),
+    /// `describe`.
+    Description(Box<Description>),
+    /// `search`: ranked hits.
+    Hits(Vec<Hit>),
+    /// `path`.
+    Paths(paths::PathsReply),
+    /// `neighbors`.
+    Neighbors(paths::NeighborsReply),
+    /// `reach`: tiers of entities.
+    Tiers(paths::TiersReply),
+    /// `common`.
+    Common(paths::CommonReply),
+    /// `central`: a ranking.
+    Ranking(Vec<paths::RankedEntity>),
+    /// `report list`.
+    Reports(Vec<crate::reports::Report>),
+    /// `report show`.
+    ReportSource(crate::reports::Report),
+    /// `report run`: the report and its table.
+    ReportTable(reports::ReportTable),
+    /// `report all`: every report, for a Markdown brief.
+    Brief(crate::reports::Brief),
+    /// `check`.
+    Check(CheckReport),
+    /// `load`, `push`, `pull`: what the write did.
+    Loaded(LoadReport),
+    /// `validate`.
+    Validated(Validated),
+    /// An export's bytes, a brief, a dump or generated data, with its media type.
+    Artifact(Artifact),
+}
+
+/// What `validate` found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Validated {
+    pub quads: usize,
+}
+
+/// Bytes with their media type: written as they are by every face.
+pub struct Artifact {
+    pub media_type: &'static str,
+    pub body: Body,
+}
+
+/// An artifact's bytes, whole or produced while they are written (dumps, generated data).
+pub enum Body {
+    Bytes(Vec<u8>),
+    Stream(Box<dyn FnOnce(&mut dyn Write) -> Result<(), Error> + Send>),
+}
+
+impl Artifact {
+    /// Text with its media type.
+    pub fn text(media_type: &'static str, text: String) -> Artifact {
+        Artifact { media_type, body: Body::Bytes(text.into_bytes()) }
+    }
+}
+
+impl Body {
+    /// Writes the bytes out.
+    pub fn write_to(self, out: &mut dyn Write) -> Result<(), Error> {
+        match self {
+            Body::Bytes(bytes) => out.write_all(&bytes).map_err(Error::from),
+            Body::Stream(fill) => fill(out),
+        }
+    }
+}

@@ -1,130 +1,97 @@
-//! The path commands (path, neighbors, reach, common, central): their arguments (part of
-//! the one grammar in `cli`) and how each runs on a session, over the projection.
+//! The path commands (path, neighbors, reach, common, central): how each runs on a
+//! session, over the projection, and the replies they return.
 
-use crate::error::{exit, Error};
+use super::{Outcome, Reply, Verdict};
+use crate::cli::{CentralArgs, CommonArgs, Flow, Measure, NeighborsArgs, PathArgs, ReachArgs, ViaArgs};
+use crate::error::Error;
 use crate::paths::algo::{self, Path, Walk};
-use crate::paths::render::{Namer, NodeJson, PathJson};
+use crate::paths::names::{EdgeJson, Namer, NodeJson, PathJson};
 use crate::paths::EdgeFilter;
-use crate::render::TextFormat;
-use crate::session::{to_json, Output, Session, Settings};
-use clap::{Args, ValueEnum};
+use crate::session::{Session, Settings};
 use serde::Serialize;
-use std::collections::HashSet;
-use std::fmt::Write as _;
-
-/// Restrictions shared by the path commands.
-#[derive(Debug, Clone, Args, Default)]
-pub struct ViaArgs {
-    /// Follow only these relation groups or properties (comma separated): organization,
-    /// people, programs, supply, competition, partnership, market, or a property name.
-    #[arg(long, value_name = "GROUP|PROPERTY,...", value_delimiter = ',')]
-    pub via: Vec<String>,
-    /// Never pass through these entities (comma separated).
-    #[arg(long, value_name = "ENTITY,...", value_delimiter = ',')]
-    pub avoid: Vec<String>,
-}
-
-/// Arguments of `path`.
-#[derive(Debug, Clone, Args)]
-pub struct PathArgs {
-    pub from: String,
-    pub to: String,
-    #[command(flatten)]
-    pub via: ViaArgs,
-    /// Follow edges forward only (by default direction is ignored, but shown).
-    #[arg(long)]
-    pub directed: bool,
-    /// The N shortest simple paths (Yen's algorithm).
-    #[arg(long, value_name = "N", conflicts_with = "all")]
-    pub k: Option<usize>,
-    /// Every simple path up to --max-len edges.
-    #[arg(long, requires = "max_len")]
-    pub all: bool,
-    /// The longest path --all lists.
-    #[arg(long, value_name = "N")]
-    pub max_len: Option<usize>,
-    /// The most paths --all lists (needed for --max-len above 6).
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
-    /// Print the quote, source and date behind each edge.
-    #[arg(long)]
-    pub evidence: bool,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: TextFormat,
-}
-
-/// Arguments of `neighbors`.
-#[derive(Debug, Clone, Args)]
-pub struct NeighborsArgs {
-    pub entity: String,
-    /// How many hops out.
-    #[arg(long, default_value_t = 1)]
-    pub depth: usize,
-    #[command(flatten)]
-    pub via: ViaArgs,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: TextFormat,
-}
-
-/// Upstream or downstream.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Flow {
-    Upstream,
-    Downstream,
-}
-
-/// Arguments of `reach`.
-#[derive(Debug, Clone, Args)]
-pub struct ReachArgs {
-    pub entity: String,
-    #[arg(long, value_enum, default_value = "downstream")]
-    pub direction: Flow,
-    /// The most tiers to list.
-    #[arg(long, default_value_t = 20)]
-    pub max_depth: usize,
-    #[command(flatten)]
-    pub via: ViaArgs,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: TextFormat,
-}
-
-/// Arguments of `common`.
-#[derive(Debug, Clone, Args)]
-pub struct CommonArgs {
-    pub a: String,
-    pub b: String,
-    #[command(flatten)]
-    pub via: ViaArgs,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: TextFormat,
-}
-
-/// Arguments of `central`.
-#[derive(Debug, Clone, Args)]
-pub struct CentralArgs {
-    #[command(flatten)]
-    pub via: ViaArgs,
-    /// How many entities to list.
-    #[arg(long, default_value_t = 15)]
-    pub top: usize,
-    /// Rank by this measure.
-    #[arg(long, value_enum, default_value = "betweenness")]
-    pub by: Measure,
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: TextFormat,
-}
-
-/// A centrality measure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Measure {
-    Degree,
-    Betweenness,
-}
 
 /// The bound above which `--all` needs an explicit `--limit`.
 const MAX_UNLIMITED_LEN: usize = 6;
 /// Expansions `--all` may make before it stops and says so.
 const ALL_PATHS_BUDGET: u64 = 5_000_000;
+
+/// The routes `path` found between two entities.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathsReply {
+    pub from: NodeJson,
+    pub to: NodeJson,
+    pub paths: Vec<PathJson>,
+    /// Why `--all` stopped early, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stopped: Option<String>,
+    /// Whether text output numbers the routes (more than one asked for).
+    #[serde(skip)]
+    pub numbered: bool,
+}
+
+/// One entity reached from another, and the edge it was reached by.
+#[derive(Debug, Clone, Serialize)]
+pub struct Neighbor {
+    pub node: NodeJson,
+    pub depth: usize,
+    pub via: EdgeJson,
+    /// The entity the edge leads from (the centre for depth 1).
+    pub from: String,
+    pub from_label: String,
+}
+
+/// The neighbourhood of an entity (JSON: the list of neighbours).
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct NeighborsReply {
+    #[serde(skip)]
+    pub entity: NodeJson,
+    pub neighbors: Vec<Neighbor>,
+}
+
+/// One tier of `reach`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tier {
+    pub tier: usize,
+    pub entities: Vec<Neighbor>,
+}
+
+/// Everything upstream or downstream of an entity, by tier (JSON: the list of tiers).
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct TiersReply {
+    #[serde(skip)]
+    pub entity: NodeJson,
+    #[serde(skip)]
+    pub upstream: bool,
+    pub tiers: Vec<Tier>,
+}
+
+/// The nearest shared ancestors and the shared neighbours of two entities.
+#[derive(Debug, Clone, Serialize)]
+pub struct CommonReply {
+    pub a: NodeJson,
+    pub b: NodeJson,
+    pub ancestors: Vec<SharedAncestor>,
+    pub neighbors: Vec<NodeJson>,
+}
+
+/// A shared ancestor with its distance from each entity.
+#[derive(Debug, Clone, Serialize)]
+pub struct SharedAncestor {
+    pub node: NodeJson,
+    pub distance_from_a: usize,
+    pub distance_from_b: usize,
+}
+
+/// One row of `central`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RankedEntity {
+    pub rank: usize,
+    pub node: NodeJson,
+    pub degree: usize,
+    pub betweenness: f64,
+}
 
 struct Prepared {
     projection: std::sync::Arc<crate::paths::Projection>,
@@ -140,7 +107,7 @@ impl Prepared {
     }
 }
 
-fn prepare(session: &mut Session, via: &ViaArgs) -> Result<Prepared, Error> {
+fn prepare(session: &Session, via: &ViaArgs) -> Result<Prepared, Error> {
     let projection = session.projection()?;
     let schema = session.schema()?;
     let index = session.index()?;
@@ -155,7 +122,7 @@ fn prepare(session: &mut Session, via: &ViaArgs) -> Result<Prepared, Error> {
 }
 
 fn node_of(
-    session: &mut Session,
+    session: &Session,
     prepared: &Prepared,
     name: &str,
 ) -> Result<(String, Option<petgraph::graph::NodeIndex<u32>>), Error> {
@@ -164,17 +131,8 @@ fn node_of(
     Ok((iri, node))
 }
 
-#[derive(Serialize)]
-struct PathsJson {
-    from: NodeJson,
-    to: NodeJson,
-    paths: Vec<PathJson>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    stopped: Option<String>,
-}
-
 /// `path FROM TO`.
-pub fn run_path(session: &mut Session, settings: &Settings, args: PathArgs) -> Result<Output, Error> {
+pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
     let (from_iri, from) = node_of(session, &prepared, &args.from)?;
     let (to_iri, to) = node_of(session, &prepared, &args.to)?;
@@ -195,16 +153,13 @@ pub fn run_path(session: &mut Session, settings: &Settings, args: PathArgs) -> R
     if from_iri == to_iri {
         // The path of an entity to itself has no hops, whether or not it has relations.
         let node = namer.node_json(&from_iri);
-        let text = match args.format {
-            TextFormat::Json => to_json(&PathsJson {
-                from: node.clone(),
-                to: node.clone(),
-                paths: vec![PathJson { length: 0, nodes: vec![node], edges: Vec::new() }],
-                stopped: None,
-            })?,
-            TextFormat::Text => format!("{}\n", namer.label(&from_iri)),
-        };
-        return Ok(Output { text, ..Output::default() });
+        return Ok(Outcome::found(Reply::Paths(PathsReply {
+            from: node.clone(),
+            to: node.clone(),
+            paths: vec![PathJson { length: 0, nodes: vec![node], edges: Vec::new() }],
+            stopped: None,
+            numbered: false,
+        })));
     }
     let mut stopped = None;
     let paths: Vec<Path> = match (from, to) {
@@ -245,49 +200,38 @@ pub fn run_path(session: &mut Session, settings: &Settings, args: PathArgs) -> R
             }
         )));
     }
-    let mut output = Output::default();
-    match args.format {
-        TextFormat::Json => {
-            let json = PathsJson {
-                from: namer.node_json(&from_iri),
-                to: namer.node_json(&to_iri),
-                paths: paths.iter().map(|p| namer.path_json(p, args.evidence)).collect::<Result<_, _>>()?,
-                stopped: stopped.clone(),
-            };
-            output.text = to_json(&json)?;
-        }
-        TextFormat::Text => {
-            let numbered = paths.len() > 1 || args.k.is_some() || args.all;
-            for (i, path) in paths.iter().enumerate() {
-                if numbered {
-                    let _ = write!(
-                        output.text,
-                        "{}. ({} hop{}) ",
-                        i + 1,
-                        path.len(),
-                        if path.len() == 1 { "" } else { "s" }
-                    );
-                }
-                output.text.push_str(&namer.path_text(path, args.evidence)?);
-            }
-        }
-    }
-    if let Some(stopped) = stopped {
-        output.notes.push(stopped);
-    }
-    Ok(output)
+    let reply = PathsReply {
+        from: namer.node_json(&from_iri),
+        to: namer.node_json(&to_iri),
+        paths: paths.iter().map(|p| namer.path_json(p, args.evidence)).collect::<Result<_, _>>()?,
+        stopped: stopped.clone(),
+        numbered: paths.len() > 1 || args.k.is_some() || args.all,
+    };
+    let mut outcome = Outcome::found(Reply::Paths(reply));
+    outcome.notes.extend(stopped);
+    Ok(outcome)
 }
 
-#[derive(Serialize)]
-struct NeighborJson {
-    node: NodeJson,
+/// A neighbour row from an algorithm's (node, step, from) triple.
+fn neighbor(
+    namer: &Namer<'_>,
+    node: petgraph::graph::NodeIndex<u32>,
     depth: usize,
-    via: crate::paths::render::EdgeJson,
-    from: String,
+    step: &algo::Step,
+    from: petgraph::graph::NodeIndex<u32>,
+) -> Result<Neighbor, Error> {
+    let from = namer.projection.iri(from).into_owned();
+    Ok(Neighbor {
+        node: namer.node_json(&namer.projection.iri(node)),
+        depth,
+        via: namer.edge_json(step, false)?,
+        from_label: namer.label(&from),
+        from,
+    })
 }
 
 /// `neighbors ENTITY`.
-pub fn run_neighbors(session: &mut Session, settings: &Settings, args: NeighborsArgs) -> Result<Output, Error> {
+pub fn run_neighbors(session: &Session, settings: &Settings, args: &NeighborsArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
     let namer = prepared.namer(&session.backend, settings.lang);
@@ -295,155 +239,55 @@ pub fn run_neighbors(session: &mut Session, settings: &Settings, args: Neighbors
         Some(node) => algo::neighborhood(&prepared.projection, node, args.depth, &Walk::new(&prepared.filter, false)),
         None => Vec::new(),
     };
-    let mut output = Output::default();
+    let neighbors = found
+        .iter()
+        .map(|(n, depth, step, from)| neighbor(&namer, *n, *depth, step, *from))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let mut outcome = Outcome::found(Reply::Neighbors(NeighborsReply { entity: namer.node_json(&iri), neighbors }));
     if found.is_empty() {
-        output.notes.push(format!("{} has no neighbours with these restrictions", namer.label(&iri)));
-        output.status = exit::NO_RESULT;
+        outcome.verdict = Verdict::NoResult;
+        outcome.notes.push(format!("{} has no neighbours with these restrictions", namer.label(&iri)));
     }
-    match args.format {
-        TextFormat::Json => {
-            let rows: Vec<NeighborJson> = found
-                .iter()
-                .map(|(n, depth, step, from)| {
-                    Ok(NeighborJson {
-                        node: namer.node_json(&prepared.projection.iri(*n)),
-                        depth: *depth,
-                        via: namer.edge_json(step, false)?,
-                        from: prepared.projection.iri(*from).into_owned(),
-                    })
-                })
-                .collect::<Result<_, Error>>()?;
-            output.text = to_json(&rows)?;
-        }
-        TextFormat::Text => {
-            let _ = writeln!(output.text, "{}", namer.label(&iri));
-            let mut rows: Vec<(String, usize, String, String)> = found
-                .iter()
-                .map(|(n, depth, step, from)| {
-                    let property = prepared.projection.property(step.edge);
-                    let group = property.group.clone().unwrap_or_else(|| "other".to_owned());
-                    let via = if *depth > 1 {
-                        format!("  (via {})", namer.label(&prepared.projection.iri(*from)))
-                    } else {
-                        String::new()
-                    };
-                    (group, *depth, namer.arrow(step), format!("{}{via}", namer.label(&prepared.projection.iri(*n))))
-                })
-                .collect();
-            rows.sort();
-            let mut current = None;
-            for (group, depth, arrow, label) in rows {
-                if current.as_ref() != Some(&group) {
-                    let heading = prepared
-                        .schema
-                        .groups
-                        .get(&group)
-                        .and_then(|g| g.labels.get(settings.lang))
-                        .unwrap_or(&group)
-                        .to_owned();
-                    let _ = writeln!(output.text, "  {heading}");
-                    current = Some(group);
-                }
-                let _ = writeln!(output.text, "    [{depth}] {arrow} {label}");
-            }
-        }
-    }
-    Ok(output)
-}
-
-#[derive(Serialize)]
-struct TierJson {
-    tier: usize,
-    entities: Vec<NeighborJson>,
+    Ok(outcome)
 }
 
 /// `reach ENTITY`.
-pub fn run_reach(session: &mut Session, settings: &Settings, args: ReachArgs) -> Result<Output, Error> {
+pub fn run_reach(session: &Session, settings: &Settings, args: &ReachArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
     let namer = prepared.namer(&session.backend, settings.lang);
     let upstream = args.direction == Flow::Upstream;
-    let tiers = match node {
+    let found = match node {
         Some(node) => algo::reach(&prepared.projection, node, upstream, args.max_depth, &prepared.filter),
         None => Vec::new(),
     };
-    let mut output = Output::default();
-    if tiers.is_empty() {
-        output.notes.push(format!(
+    let tiers = found
+        .iter()
+        .enumerate()
+        .map(|(i, tier)| {
+            Ok(Tier {
+                tier: i + 1,
+                entities: tier
+                    .iter()
+                    .map(|(n, step, from)| neighbor(&namer, *n, i + 1, step, *from))
+                    .collect::<Result<_, Error>>()?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let mut outcome = Outcome::found(Reply::Tiers(TiersReply { entity: namer.node_json(&iri), upstream, tiers }));
+    if found.is_empty() {
+        outcome.verdict = Verdict::NoResult;
+        outcome.notes.push(format!(
             "nothing is {} of {} with these restrictions",
             if upstream { "upstream" } else { "downstream" },
             namer.label(&iri)
         ));
-        output.status = exit::NO_RESULT;
     }
-    match args.format {
-        TextFormat::Json => {
-            let json: Vec<TierJson> = tiers
-                .iter()
-                .enumerate()
-                .map(|(i, tier)| {
-                    Ok(TierJson {
-                        tier: i + 1,
-                        entities: tier
-                            .iter()
-                            .map(|(n, step, from)| {
-                                Ok(NeighborJson {
-                                    node: namer.node_json(&prepared.projection.iri(*n)),
-                                    depth: i + 1,
-                                    via: namer.edge_json(step, false)?,
-                                    from: prepared.projection.iri(*from).into_owned(),
-                                })
-                            })
-                            .collect::<Result<_, Error>>()?,
-                    })
-                })
-                .collect::<Result<_, Error>>()?;
-            output.text = to_json(&json)?;
-        }
-        TextFormat::Text => {
-            let _ =
-                writeln!(output.text, "{} of {}", if upstream { "upstream" } else { "downstream" }, namer.label(&iri));
-            for (i, tier) in tiers.iter().enumerate() {
-                let _ = writeln!(output.text, "  tier {}", i + 1);
-                let mut lines: Vec<String> = tier
-                    .iter()
-                    .map(|(n, step, from)| {
-                        format!(
-                            "    {}   ({} {} {})",
-                            namer.label(&prepared.projection.iri(*n)),
-                            namer.label(&prepared.projection.iri(*from)),
-                            namer.arrow(step),
-                            namer.label(&prepared.projection.iri(*n))
-                        )
-                    })
-                    .collect();
-                lines.sort();
-                for line in lines {
-                    let _ = writeln!(output.text, "{line}");
-                }
-            }
-        }
-    }
-    Ok(output)
-}
-
-#[derive(Serialize)]
-struct CommonJson {
-    a: NodeJson,
-    b: NodeJson,
-    ancestors: Vec<AncestorJson>,
-    neighbors: Vec<NodeJson>,
-}
-
-#[derive(Serialize)]
-struct AncestorJson {
-    node: NodeJson,
-    distance_from_a: usize,
-    distance_from_b: usize,
+    Ok(outcome)
 }
 
 /// `common A B`.
-pub fn run_common(session: &mut Session, settings: &Settings, args: CommonArgs) -> Result<Output, Error> {
+pub fn run_common(session: &Session, settings: &Settings, args: &CommonArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
     let (a_iri, a) = node_of(session, &prepared, &args.a)?;
     let (b_iri, b) = node_of(session, &prepared, &args.b)?;
@@ -464,62 +308,23 @@ pub fn run_common(session: &mut Session, settings: &Settings, args: CommonArgs) 
             namer.label(&b_iri)
         )));
     }
-    let mut output = Output::default();
-    match args.format {
-        TextFormat::Json => {
-            let json = CommonJson {
-                a: namer.node_json(&a_iri),
-                b: namer.node_json(&b_iri),
-                ancestors: ancestors
-                    .iter()
-                    .map(|(n, da, db)| AncestorJson {
-                        node: namer.node_json(&prepared.projection.iri(*n)),
-                        distance_from_a: *da,
-                        distance_from_b: *db,
-                    })
-                    .collect(),
-                neighbors: neighbors.iter().map(|n| namer.node_json(&prepared.projection.iri(*n))).collect(),
-            };
-            output.text = to_json(&json)?;
-        }
-        TextFormat::Text => {
-            let _ = writeln!(output.text, "{} and {}", namer.label(&a_iri), namer.label(&b_iri));
-            if !ancestors.is_empty() {
-                let _ = writeln!(output.text, "  nearest shared ancestors");
-                for (n, da, db) in &ancestors {
-                    let _ = writeln!(
-                        output.text,
-                        "    {}   ({da} up from {}, {db} up from {})",
-                        namer.label(&prepared.projection.iri(*n)),
-                        namer.label(&a_iri),
-                        namer.label(&b_iri)
-                    );
-                }
-            }
-            if !neighbors.is_empty() {
-                let _ = writeln!(output.text, "  shared neighbours");
-                let mut labels: Vec<String> =
-                    neighbors.iter().map(|n| namer.label(&prepared.projection.iri(*n))).collect();
-                labels.sort();
-                for label in labels {
-                    let _ = writeln!(output.text, "    {label}");
-                }
-            }
-        }
-    }
-    Ok(output)
-}
-
-#[derive(Serialize)]
-struct CentralJson {
-    rank: usize,
-    node: NodeJson,
-    degree: usize,
-    betweenness: f64,
+    Ok(Outcome::found(Reply::Common(CommonReply {
+        a: namer.node_json(&a_iri),
+        b: namer.node_json(&b_iri),
+        ancestors: ancestors
+            .iter()
+            .map(|(n, da, db)| SharedAncestor {
+                node: namer.node_json(&prepared.projection.iri(*n)),
+                distance_from_a: *da,
+                distance_from_b: *db,
+            })
+            .collect(),
+        neighbors: neighbors.iter().map(|n| namer.node_json(&prepared.projection.iri(*n))).collect(),
+    })))
 }
 
 /// `central`.
-pub fn run_central(session: &mut Session, settings: &Settings, args: CentralArgs) -> Result<Output, Error> {
+pub fn run_central(session: &Session, settings: &Settings, args: &CentralArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
     let namer = prepared.namer(&session.backend, settings.lang);
     let (mut ranked, sampled) = algo::centrality(&prepared.projection, &prepared.filter, 2000);
@@ -528,42 +333,19 @@ pub fn run_central(session: &mut Session, settings: &Settings, args: CentralArgs
         Measure::Betweenness => ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0))),
     }
     ranked.truncate(args.top);
-    let mut output = Output::default();
+    let rows = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, (n, degree, betweenness))| RankedEntity {
+            rank: i + 1,
+            node: namer.node_json(&prepared.projection.iri(*n)),
+            degree: *degree,
+            betweenness: (betweenness * 1e6).round() / 1e6,
+        })
+        .collect();
+    let mut outcome = Outcome::found(Reply::Ranking(rows));
     if sampled {
-        output.notes.push("betweenness estimated from 2000 evenly spread sources".to_owned());
+        outcome.notes.push("betweenness estimated from 2000 evenly spread sources".to_owned());
     }
-    let seen: HashSet<_> = ranked.iter().map(|r| r.0).collect();
-    debug_assert_eq!(seen.len(), ranked.len());
-    match args.format {
-        TextFormat::Json => {
-            let json: Vec<CentralJson> = ranked
-                .iter()
-                .enumerate()
-                .map(|(i, (n, degree, betweenness))| CentralJson {
-                    rank: i + 1,
-                    node: namer.node_json(&prepared.projection.iri(*n)),
-                    degree: *degree,
-                    betweenness: (betweenness * 1e6).round() / 1e6,
-                })
-                .collect();
-            output.text = to_json(&json)?;
-        }
-        TextFormat::Text => {
-            let header = ["#", "entity", "degree", "betweenness"].map(str::to_owned);
-            let rows: Vec<Vec<String>> = ranked
-                .iter()
-                .enumerate()
-                .map(|(i, (n, degree, betweenness))| {
-                    vec![
-                        (i + 1).to_string(),
-                        namer.label(&prepared.projection.iri(*n)),
-                        degree.to_string(),
-                        format!("{betweenness:.4}"),
-                    ]
-                })
-                .collect();
-            output.text = crate::render::table::text_table(&header, &rows) + "\n";
-        }
-    }
-    Ok(output)
+    Ok(outcome)
 }

@@ -124,7 +124,7 @@ pub(super) fn cytoscape(graph: &Subgraph) -> Result<String, Error> {
             }})
         })
         .collect();
-    crate::session::to_json(&serde_json::json!({ "elements": { "nodes": nodes, "edges": edges } }))
+    crate::formats::to_json(&serde_json::json!({ "elements": { "nodes": nodes, "edges": edges } }))
 }
 
 fn mermaid_text(text: &str) -> String {

@@ -8,7 +8,7 @@ use crate::error::Error;
 use crate::paths::algo::{self, Walk};
 use crate::paths::EdgeFilter;
 use crate::schema::{Lang, Schema};
-use crate::session::{Output, Session, Settings};
+use crate::session::{Session, Settings};
 use crate::vocab::std_terms::{RDFS_LABEL, RDF_TYPE};
 use clap::{Args, ValueEnum};
 use oxigraph::model::{NamedNode, Term, Triple};
@@ -96,15 +96,48 @@ pub struct Subgraph {
 
 const DEFAULT_COLOUR: &str = "#e0e0e0";
 
-/// Runs `export`.
-pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> Result<Output, Error> {
+/// What an export produced: a picture or graph-tool format as text, or RDF triples for
+/// the one RDF renderer.
+pub enum Exported {
+    Text { text: String, media_type: &'static str },
+    Rdf { triples: Vec<Triple>, format: crate::formats::GraphFormat },
+}
+
+impl ExportFormat {
+    /// The RDF syntax of an RDF format, `None` for the others.
+    pub fn graph_format(self) -> Option<crate::formats::GraphFormat> {
+        use crate::formats::GraphFormat;
+        match self {
+            ExportFormat::Turtle => Some(GraphFormat::Turtle),
+            ExportFormat::Ntriples => Some(GraphFormat::Ntriples),
+            ExportFormat::Jsonld => Some(GraphFormat::Jsonld),
+            _ => None,
+        }
+    }
+
+    /// The media type of this format.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            ExportFormat::Dot => "text/vnd.graphviz",
+            ExportFormat::Graphml => "application/graphml+xml",
+            ExportFormat::Cytoscape => "application/json",
+            ExportFormat::Mermaid => "text/plain; charset=utf-8",
+            ExportFormat::Svg => "image/svg+xml",
+            ExportFormat::Turtle => "text/turtle",
+            ExportFormat::Ntriples => "application/n-triples",
+            ExportFormat::Jsonld => "application/ld+json",
+        }
+    }
+}
+
+/// Runs `export`: picks the subgraph and renders it in the asked format.
+pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Result<Exported, Error> {
     let schema = session.schema()?;
     let index = session.index()?;
     let lang = settings.lang;
     // (subject, property, object) triples between entities, chosen by the options.
     let triples: Vec<(String, String, String)> = if let Some(path) = &args.construct {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::input(format!("cannot read {}: {e}", path.display()), None))?;
+        let text = crate::input::read_text(path)?;
         let answer = crate::sparql::run(&session.backend, &text, &session.query_options(settings))?;
         let crate::sparql::Answer::Graph(graph) = answer else {
             return Err(Error::input(
@@ -113,7 +146,7 @@ pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> 
             ));
         };
         if matches!(args.format, ExportFormat::Turtle | ExportFormat::Ntriples | ExportFormat::Jsonld) {
-            return write(args.output.as_ref(), rdf_text(&graph, args.format)?);
+            return Ok(Exported::Rdf { triples: graph, format: args.format.graph_format().unwrap_or_default() });
         }
         graph
             .iter()
@@ -180,7 +213,7 @@ pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> 
     let triples: Vec<_> = triples.into_iter().filter(|t| unique.insert(t.clone())).collect();
     if matches!(args.format, ExportFormat::Turtle | ExportFormat::Ntriples | ExportFormat::Jsonld) {
         let graph = rdf_subgraph(session, &triples)?;
-        return write(args.output.as_ref(), rdf_text(&graph, args.format)?);
+        return Ok(Exported::Rdf { triples: graph, format: args.format.graph_format().unwrap_or_default() });
     }
     let subgraph = build_subgraph(session, &schema, &index, lang, &triples, args.title.clone())?;
     let text = match args.format {
@@ -191,26 +224,7 @@ pub fn execute(session: &mut Session, settings: &Settings, args: ExportArgs) -> 
         ExportFormat::Svg => svg::render(&subgraph, &schema, lang),
         _ => unreachable!("RDF formats return above"),
     };
-    write(args.output.as_ref(), text)
-}
-
-fn write(output: Option<&PathBuf>, text: String) -> Result<Output, Error> {
-    match output {
-        Some(path) => {
-            crate::output::write_atomic(path, text.as_bytes())?;
-            Ok(Output { notes: vec![format!("wrote {}", path.display())], ..Output::default() })
-        }
-        None => Ok(Output { text, ..Output::default() }),
-    }
-}
-
-fn rdf_text(graph: &[Triple], format: ExportFormat) -> Result<String, Error> {
-    let format = match format {
-        ExportFormat::Turtle => crate::render::GraphFormat::Turtle,
-        ExportFormat::Ntriples => crate::render::GraphFormat::Ntriples,
-        _ => crate::render::GraphFormat::Jsonld,
-    };
-    crate::render::results::render_triples(graph, format)
+    Ok(Exported::Text { text, media_type: args.format.media_type() })
 }
 
 /// The types and labels of `nodes`, read in batches of a few hundred per CONSTRUCT.

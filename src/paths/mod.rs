@@ -2,8 +2,8 @@
 //! per store state, and the algorithms that run on it.
 
 pub mod algo;
+pub mod names;
 mod projection;
-pub mod render;
 
 pub use crate::schema::Hierarchy;
 pub use projection::{EdgeFilter, Projection, PropertyEntry};

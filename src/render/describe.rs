@@ -2,7 +2,7 @@
 
 use crate::describe::{Description, Evidence};
 use crate::resolve::Hit;
-use crate::schema::{Lang, Schema};
+use crate::schema::Lang;
 use std::fmt::Write as _;
 
 /// The few fixed words of text output, in the label language.
@@ -35,7 +35,7 @@ impl Words {
 }
 
 /// A description as grouped text: names, classes, relations by group, attributes, figures.
-pub fn description_text(d: &Description, schema: &Schema, lang: Lang) -> String {
+pub fn description_text(d: &Description, lang: Lang) -> String {
     let mut out = String::new();
     let words = Words::of(lang);
     let title = match (&d.en, &d.zh) {
@@ -59,13 +59,10 @@ pub fn description_text(d: &Description, schema: &Schema, lang: Lang) -> String 
         let group = relation.group.as_deref();
         if current_group != Some(group) {
             current_group = Some(group);
-            let heading =
-                group.and_then(|g| schema.groups.get(g)).and_then(|g| g.labels.get(lang)).or(group).unwrap_or(
-                    match lang {
-                        Lang::En => "other relations",
-                        Lang::Zh => "其他关系",
-                    },
-                );
+            let heading = relation.group_label.as_deref().unwrap_or(match lang {
+                Lang::En => "other relations",
+                Lang::Zh => "其他关系",
+            });
             let _ = writeln!(out, "\n{heading}");
         }
         let arrow = if relation.direction == "out" {

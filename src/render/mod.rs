@@ -1,68 +1,17 @@
-//! Renderers: query answers, descriptions and search hits as text for the terminal and as
-//! the standard formats for files and scripts. Renderers return strings; faces write them.
+//! Renderers: every command's typed reply as text for the terminal, as JSON, and SPARQL
+//! answers in the standard formats for files and scripts. Renderers return bytes; faces
+//! write them.
 
+pub mod brief;
 pub mod describe;
+pub mod paths;
+pub mod reply;
 pub mod results;
 pub mod table;
 
+pub use crate::formats::{to_json, GraphFormat, TableFormat, TextFormat};
 use crate::schema::short_name;
 use oxigraph::model::Term;
-
-/// Output formats for tabular answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum TableFormat {
-    /// An aligned table for the terminal.
-    #[default]
-    Table,
-    Csv,
-    Tsv,
-    /// W3C SPARQL 1.1 Query Results JSON.
-    Json,
-    /// W3C SPARQL Query Results XML.
-    Xml,
-    /// A Markdown table.
-    Markdown,
-}
-
-/// Output formats for graphs (CONSTRUCT, DESCRIBE, dumps).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum GraphFormat {
-    #[default]
-    #[value(alias = "ttl")]
-    Turtle,
-    #[value(alias = "nt")]
-    Ntriples,
-    #[value(alias = "nq")]
-    Nquads,
-    Trig,
-    #[value(alias = "json-ld")]
-    Jsonld,
-    #[value(alias = "rdf", alias = "xml")]
-    Rdfxml,
-}
-
-impl GraphFormat {
-    /// The oxigraph format.
-    pub fn rdf_format(self) -> oxigraph::io::RdfFormat {
-        use oxigraph::io::RdfFormat;
-        match self {
-            GraphFormat::Turtle => RdfFormat::Turtle,
-            GraphFormat::Ntriples => RdfFormat::NTriples,
-            GraphFormat::Nquads => RdfFormat::NQuads,
-            GraphFormat::Trig => RdfFormat::TriG,
-            GraphFormat::Jsonld => RdfFormat::JsonLd { profile: oxigraph::io::JsonLdProfileSet::empty() },
-            GraphFormat::Rdfxml => RdfFormat::RdfXml,
-        }
-    }
-}
-
-/// Text or JSON, for commands whose output is a report rather than a table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum TextFormat {
-    #[default]
-    Text,
-    Json,
-}
 
 /// A term as a short human string: prefixed IRIs, literal values without quotes.
 pub fn term_text(term: &Term) -> String {

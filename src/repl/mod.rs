@@ -8,9 +8,10 @@ pub mod line;
 use crate::cli::{Command, QueryArgs, ReplArgs, ReplLine, SettingsArgs};
 use crate::error::{exit, Error};
 use crate::exec::execute;
-use crate::render::{GraphFormat, TableFormat};
+use crate::exec::Output;
+use crate::formats::{GraphFormat, TableFormat};
 use crate::schema::Lang;
-use crate::session::{timeout_duration, Output, Session};
+use crate::session::{timeout_duration, Session};
 use clap::{Parser, ValueEnum};
 use helper::{ReplHelper, Vocabulary, REPL_COMMANDS};
 use line::{entry_complete, is_sparql, only_declarations, prefix_declarations, split_words};
@@ -189,13 +190,21 @@ fn run_entry(
     let result = dispatch(session, entry, history);
     let (flow, code) = match result {
         Ok(Some(output)) => {
-            let _ = out.write_all(output.text.as_bytes());
-            if !session.settings.quiet {
-                for note in &output.notes {
-                    let _ = writeln!(err, "{note}");
+            let status = output.status;
+            match output.deliver(out) {
+                Ok(notes) => {
+                    if !session.settings.quiet {
+                        for note in &notes {
+                            let _ = writeln!(err, "{note}");
+                        }
+                    }
+                    (Flow::Continue { ok: status == exit::OK }, status)
+                }
+                Err(error) => {
+                    let _ = err.write_all(error.report().as_bytes());
+                    (Flow::Continue { ok: false }, error.exit_code())
                 }
             }
-            (Flow::Continue { ok: output.status == exit::OK }, output.status)
         }
         Ok(None) => (Flow::Quit, exit::OK),
         Err(error) => {
@@ -219,11 +228,7 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
             session.prefixes.push((prefix, iri));
         }
         if only_declarations(entry) {
-            return Ok(Some(Output {
-                text: String::new(),
-                notes: vec!["prefixes declared for this session".to_owned()],
-                status: 0,
-            }));
+            return Ok(Some(Output::note("prefixes declared for this session".to_owned())));
         }
         let query = QueryArgs {
             query: Some(entry.to_owned()),
@@ -233,11 +238,13 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
             update: !session.backend.is_read_only(),
             output: None,
         };
-        return with_cancellation(session, |session| execute(session, Command::Query(query), &SettingsArgs::default()))
-            .map(Some);
+        return with_cancellation(session, |session| {
+            execute(session, Command::Query(query), &SettingsArgs::default(), &progress(session))
+        })
+        .map(Some);
     }
     let words = split_words(entry).map_err(|e| Error::input(e.to_string(), None))?;
-    let Some(first) = words.first() else { return Ok(Some(Output::default())) };
+    let Some(first) = words.first() else { return Ok(Some(Output::text(String::new()))) };
     if let Some(output) = session_command(session, first, &words[1..], history)? {
         return Ok(output);
     }
@@ -247,9 +254,7 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
             let text = error.render().to_string();
             return match error.kind() {
                 clap::error::ErrorKind::DisplayHelp
-                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-                    Ok(Some(Output { text, notes: Vec::new(), status: 0 }))
-                }
+                | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Ok(Some(Output::text(text))),
                 _ => Err(Error::input(
                     text.trim().trim_start_matches("error: ").lines().next().unwrap_or("bad command").to_owned(),
                     Some("type `help` for the commands, `COMMAND --help` for its flags".to_owned()),
@@ -260,7 +265,11 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
     if let Command::Repl(_) = line.command {
         return Err(Error::input("the REPL is already open", None));
     }
-    with_cancellation(session, |session| execute(session, line.command, &line.settings)).map(Some)
+    with_cancellation(session, |session| execute(session, line.command, &line.settings, &progress(session))).map(Some)
+}
+
+fn progress(session: &Session) -> crate::progress::TerminalProgress {
+    crate::progress::TerminalProgress::new(session.settings.quiet)
 }
 
 fn with_cancellation<T>(session: &mut Session, run: impl FnOnce(&mut Session) -> T) -> T {
@@ -284,8 +293,8 @@ fn session_command(
     args: &[String],
     history: Option<&[String]>,
 ) -> Result<Option<Option<Output>>, Error> {
-    let text = |text: String| Ok(Some(Some(Output { text, notes: Vec::new(), status: 0 })));
-    let note = |note: String| Ok(Some(Some(Output { text: String::new(), notes: vec![note], status: 0 })));
+    let text = |text: String| Ok(Some(Some(Output::text(text))));
+    let note = |note: String| Ok(Some(Some(Output::note(note))));
     let value = args.first().map(String::as_str);
     match name {
         "quit" | "exit" | ".quit" | "\\q" => Ok(Some(None)),

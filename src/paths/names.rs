@@ -1,5 +1,5 @@
-//! Paths as sentences (`Jiang Fan —championed→ Choice ←supplies— 1688overseas`) and as
-//! stable JSON with IRIs, labels, properties, directions and evidence.
+//! Nodes, edges and paths of the projection as the public reply types: IRIs, labels in the
+//! output language, properties, directions and evidence.
 
 use super::algo::{Path, Step};
 use super::Projection;
@@ -38,6 +38,8 @@ pub struct EdgeJson {
     pub property: String,
     pub property_label: String,
     pub group: Option<String>,
+    /// The group's label in the output language.
+    pub group_label: Option<String>,
     /// `forward` when the path walks the edge from subject to object, else `backward`.
     pub direction: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -69,17 +71,6 @@ impl Namer<'_> {
         }
     }
 
-    /// `—label→ ` or `←label— ` for a hop.
-    pub fn arrow(&self, step: &Step) -> String {
-        let property = self.projection.property(step.edge);
-        let label = self.schema.term_label(&property.iri, self.lang);
-        if step.forward {
-            format!("—{label}→")
-        } else {
-            format!("←{label}—")
-        }
-    }
-
     /// The evidence for the triple behind an edge.
     pub fn evidence(&self, step: &Step) -> Result<Vec<Evidence>, Error> {
         let (source, target) = self.projection.graph.edge_endpoints(step.edge).expect("edge exists");
@@ -94,37 +85,6 @@ impl Namer<'_> {
         )
     }
 
-    /// A path as one line, optionally with the evidence under each hop.
-    pub fn path_text(&self, path: &Path, with_evidence: bool) -> Result<String, Error> {
-        let mut line = self.label(&self.projection.iri(path.start));
-        for step in &path.steps {
-            line.push_str(&format!(" {} {}", self.arrow(step), self.label(&self.projection.iri(step.to))));
-        }
-        line.push('\n');
-        if with_evidence {
-            let mut previous = path.start;
-            let words = crate::render::describe::Words::of(self.lang);
-            for step in &path.steps {
-                let evidence = self.evidence(step)?;
-                line.push_str(&format!(
-                    "  {} {} {}{}\n",
-                    self.label(&self.projection.iri(previous)),
-                    self.arrow(step),
-                    self.label(&self.projection.iri(step.to)),
-                    crate::render::describe::dates_suffix(&evidence, &words)
-                ));
-                if evidence.is_empty() {
-                    line.push_str(&format!("      {}\n", words.no_source));
-                }
-                for e in &evidence {
-                    crate::render::describe::write_evidence(&mut line, e, &words);
-                }
-                previous = step.to;
-            }
-        }
-        Ok(line)
-    }
-
     /// An edge for JSON.
     pub fn edge_json(&self, step: &Step, with_evidence: bool) -> Result<EdgeJson, Error> {
         let (source, target) = self.projection.graph.edge_endpoints(step.edge).expect("edge exists");
@@ -135,6 +95,9 @@ impl Namer<'_> {
             property: property.iri.clone(),
             property_label: self.schema.term_label(&property.iri, self.lang),
             group: property.group.clone(),
+            group_label: property.group.as_ref().map(|g| {
+                self.schema.groups.get(g).and_then(|g| g.labels.get(self.lang)).unwrap_or(g.as_str()).to_owned()
+            }),
             direction: if step.forward { "forward" } else { "backward" },
             evidence: if with_evidence { Some(self.evidence(step)?) } else { None },
         })

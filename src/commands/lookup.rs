@@ -1,0 +1,33 @@
+//! `describe` and `search`: one entity with the evidence behind each fact, and entities
+//! found by label or alias in either language.
+
+use super::{Outcome, Reply, Verdict};
+use crate::cli::{DescribeArgs, SearchArgs};
+use crate::error::Error;
+use crate::session::{Session, Settings};
+
+/// `describe ENTITY`.
+pub fn describe(session: &Session, settings: &Settings, args: &DescribeArgs) -> Result<Outcome, Error> {
+    let iri = session.resolve(&args.entity)?;
+    let schema = session.schema()?;
+    let index = session.index()?;
+    let description = crate::describe::describe(&session.backend, &schema, &index, &iri, settings.lang)?;
+    Ok(Outcome::found(Reply::Description(Box::new(description))))
+}
+
+/// `search TEXT`.
+pub fn search(session: &Session, args: &SearchArgs) -> Result<Outcome, Error> {
+    if args.text.trim().is_empty() {
+        return Err(Error::input("empty search text", Some("give a name in English or Chinese".to_owned())));
+    }
+    if args.limit == 0 {
+        return Err(Error::input("--limit must be at least 1", None));
+    }
+    let hits = session.index()?.search(&args.text, args.limit);
+    let verdict = if hits.is_empty() { Verdict::NoResult } else { Verdict::Answered };
+    let mut outcome = Outcome::with_verdict(Reply::Hits(hits), verdict);
+    if verdict == Verdict::NoResult {
+        outcome.notes.push(format!("no entity matches `{}`", args.text));
+    }
+    Ok(outcome)
+}
