@@ -10,7 +10,7 @@ use oxigraph::model::{Graph, NamedNodeRef, NamedOrBlankNodeRef, TermRef, TripleR
 use serde::Serialize;
 
 /// The evidence behind one fact.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, schemars::JsonSchema)]
 pub struct Evidence {
     pub quote: Option<String>,
     pub source: Option<String>,
@@ -25,7 +25,7 @@ pub struct Evidence {
 }
 
 /// One relation of the entity, outgoing or incoming.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RelationFact {
     pub property: String,
     pub property_label: String,
@@ -42,7 +42,7 @@ pub struct RelationFact {
 }
 
 /// One literal attribute.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AttributeFact {
     pub property: String,
     pub property_label: String,
@@ -52,7 +52,7 @@ pub struct AttributeFact {
 }
 
 /// One figure about the entity.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct FigureFact {
     pub metric: String,
     pub metric_label: String,
@@ -67,7 +67,7 @@ pub struct FigureFact {
 }
 
 /// The whole description.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Description {
     pub iri: String,
     pub en: Option<String>,

@@ -80,14 +80,14 @@ pub struct AllArgs {
 }
 
 /// One declared parameter.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Param {
     pub name: String,
     pub default: Option<String>,
 }
 
 /// A parsed report file.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Report {
     pub name: String,
     pub title: String,

@@ -48,7 +48,7 @@ pub enum MatchKind {
 }
 
 /// One search hit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Hit {
     pub iri: String,
     pub en: Option<String>,

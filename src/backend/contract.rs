@@ -67,7 +67,7 @@ pub enum LoadContents {
 }
 
 /// What a load did.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, schemars::JsonSchema)]
 pub struct LoadReport {
     pub files: usize,
     pub quads_before: usize,

@@ -105,7 +105,7 @@ pub enum Reply {
 }
 
 /// What `validate` found.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, schemars::JsonSchema)]
 pub struct Validated {
     pub quads: usize,
 }
@@ -137,4 +137,32 @@ impl Body {
             Body::Stream(fill) => fill(out),
         }
     }
+}
+
+/// The JSON Schema (draft 2020-12) of each command's `--format json` reply, from the types
+/// themselves: `{"$defs": {...}, "replies": {"describe": {"$ref": ...}, ...}}`. The same
+/// schemas describe the server's command API.
+pub fn reply_schemas() -> serde_json::Value {
+    let mut generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let replies = [
+        ("describe", generator.subschema_for::<Description>()),
+        ("search", generator.subschema_for::<Vec<Hit>>()),
+        ("path", generator.subschema_for::<paths::PathsReply>()),
+        ("neighbors", generator.subschema_for::<paths::NeighborsReply>()),
+        ("reach", generator.subschema_for::<paths::TiersReply>()),
+        ("common", generator.subschema_for::<paths::CommonReply>()),
+        ("central", generator.subschema_for::<Vec<paths::RankedEntity>>()),
+        ("report list", generator.subschema_for::<Vec<crate::reports::Report>>()),
+        ("report show", generator.subschema_for::<crate::reports::Report>()),
+        ("check", generator.subschema_for::<CheckReport>()),
+        ("load", generator.subschema_for::<LoadReport>()),
+        ("validate", generator.subschema_for::<Validated>()),
+    ];
+    let replies: serde_json::Map<String, serde_json::Value> =
+        replies.into_iter().map(|(name, schema)| (name.to_owned(), schema.to_value())).collect();
+    serde_json::json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$defs": generator.take_definitions(true),
+        "replies": replies,
+    })
 }

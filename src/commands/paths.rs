@@ -16,7 +16,7 @@ const MAX_UNLIMITED_LEN: usize = 6;
 const ALL_PATHS_BUDGET: u64 = 5_000_000;
 
 /// The routes `path` found between two entities.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PathsReply {
     pub from: NodeJson,
     pub to: NodeJson,
@@ -30,7 +30,7 @@ pub struct PathsReply {
 }
 
 /// One entity reached from another, and the edge it was reached by.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Neighbor {
     pub node: NodeJson,
     pub depth: usize,
@@ -41,7 +41,7 @@ pub struct Neighbor {
 }
 
 /// The neighbourhood of an entity (JSON: the list of neighbours).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct NeighborsReply {
     #[serde(skip)]
@@ -50,14 +50,14 @@ pub struct NeighborsReply {
 }
 
 /// One tier of `reach`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Tier {
     pub tier: usize,
     pub entities: Vec<Neighbor>,
 }
 
 /// Everything upstream or downstream of an entity, by tier (JSON: the list of tiers).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct TiersReply {
     #[serde(skip)]
@@ -68,7 +68,7 @@ pub struct TiersReply {
 }
 
 /// The nearest shared ancestors and the shared neighbours of two entities.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CommonReply {
     pub a: NodeJson,
     pub b: NodeJson,
@@ -77,7 +77,7 @@ pub struct CommonReply {
 }
 
 /// A shared ancestor with its distance from each entity.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SharedAncestor {
     pub node: NodeJson,
     pub distance_from_a: usize,
@@ -85,7 +85,7 @@ pub struct SharedAncestor {
 }
 
 /// One row of `central`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RankedEntity {
     pub rank: usize,
     pub node: NodeJson,

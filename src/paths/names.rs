@@ -21,7 +21,7 @@ pub struct Namer<'a> {
 }
 
 /// A node in JSON output.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct NodeJson {
     pub iri: String,
     pub label: String,
@@ -30,7 +30,7 @@ pub struct NodeJson {
 }
 
 /// An edge in JSON output.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EdgeJson {
     /// The edge's own subject and object, whatever way the path walks it.
     pub subject: String,
@@ -47,7 +47,7 @@ pub struct EdgeJson {
 }
 
 /// A path in JSON output.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PathJson {
     pub length: usize,
     pub nodes: Vec<NodeJson>,

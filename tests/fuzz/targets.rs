@@ -5,7 +5,7 @@
 
 use stratagraph::backend::Backend;
 use stratagraph::cli::ReplLine;
-use stratagraph::facts::{self, FactFile};
+use stratagraph::facts::FactFile;
 use stratagraph::repl::line;
 use stratagraph::resolve::EntityIndex;
 

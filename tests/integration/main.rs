@@ -13,6 +13,7 @@ mod paths;
 mod query;
 mod remote;
 mod repl;
+mod replies;
 mod reports;
 mod review;
 mod store;
