@@ -120,6 +120,8 @@ pub enum Command {
     Measure(crate::measure::MeasureCommand),
     /// Open the interactive shell (also what plain `stratagraph` does on a terminal).
     Repl(ReplArgs),
+    /// Serve the graph over HTTP: SPARQL protocol, the command API and a web page.
+    Serve(ServeArgs),
 }
 
 /// Arguments of `query`.
@@ -324,6 +326,32 @@ pub struct CentralArgs {
 pub enum Measure {
     Degree,
     Betweenness,
+}
+
+/// Arguments of `serve`.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// The address and port to listen on; loopback unless told otherwise (port 0: any free one).
+    #[arg(long, default_value = "127.0.0.1:7878", value_name = "ADDRESS:PORT")]
+    pub bind: String,
+    /// Accept SPARQL updates and Graph Store writes, from clients sending the bearer token.
+    #[arg(long)]
+    pub update: bool,
+    /// The file holding the bearer token for writes (else STRATAGRAPH_SERVE_TOKEN).
+    #[arg(long, value_name = "FILE", requires = "update")]
+    pub token_file: Option<PathBuf>,
+    /// Let pages from these origins call the server (CORS), e.g. https://example.org.
+    #[arg(long, value_name = "ORIGIN", num_args = 1..)]
+    pub cors: Vec<String>,
+    /// The largest request body, in MiB.
+    #[arg(long, default_value_t = 16, value_name = "MIB")]
+    pub max_body_mib: u64,
+    /// The largest response, in MiB.
+    #[arg(long, default_value_t = 256, value_name = "MIB")]
+    pub max_result_mib: u64,
+    /// The most connections served at once.
+    #[arg(long, default_value_t = 256, value_name = "N")]
+    pub max_connections: usize,
 }
 
 /// Arguments of `repl`.

@@ -35,6 +35,8 @@ pub enum Error {
         message: String,
         /// The query line and a caret under the position, when known.
         excerpt: Option<String>,
+        /// The line and column (from 1), when known.
+        position: Option<(usize, usize)>,
     },
     /// The store or a file could not be used.
     #[error("{message}")]

@@ -126,7 +126,7 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
             use crate::reports::ReportCommand;
             let (presentation, destination) = match command {
                 ReportCommand::List(args) => (text_or_json(args.format), None),
-                ReportCommand::Show(_) => (Presentation::Text, None),
+                ReportCommand::Show(args) => (text_or_json(args.format), None),
                 ReportCommand::Run(args) => (
                     Presentation::Results { table: table(args.format), graph: GraphFormat::Turtle },
                     args.output.clone(),
@@ -154,6 +154,9 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
         }
         Command::Repl(_) => {
             return Err(Error::input("the REPL is already open", Some("type `help` for the commands".to_owned())))
+        }
+        Command::Serve(_) => {
+            return Err(Error::input("`serve` runs from the command line", Some("run `stratagraph serve` in a shell".to_owned())))
         }
     })
 }

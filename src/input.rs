@@ -2,29 +2,44 @@
 //! UTF-8, with the position of the first bad byte.
 
 use crate::error::Error;
+use std::io::Read as _;
 use std::path::Path;
 
 /// Reads a user-named text file (a fact file or a query), bounded and decoded as UTF-8.
+/// Only regular files are read (a symlink to one is fine): a device, FIFO or folder is
+/// refused before anything is read, and the size is checked while reading, not only on the
+/// file's metadata, so `/dev/zero` or a growing file cannot fill the memory.
 pub fn read_text(path: &Path) -> Result<String, Error> {
-    let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    if size > crate::limits::MAX_TEXT_FILE_BYTES {
-        return Err(Error::input(
-            format!(
-                "{} is {} MiB, more than the {} MiB a fact or query file may have",
-                path.display(),
-                size >> 20,
-                crate::limits::MAX_TEXT_FILE_BYTES >> 20
-            ),
+    let limit = crate::limits::MAX_TEXT_FILE_BYTES;
+    let too_big = || {
+        Error::input(
+            format!("{} is more than the {} MiB a fact or query file may have", path.display(), limit >> 20),
             Some("split it into several files, or give the data as N-Triples, which is streamed".to_owned()),
+        )
+    };
+    let cannot =
+        |e: std::io::Error| Error::store(format!("cannot read {}: {e}", path.display()), Some("check the path".to_owned()));
+    let metadata = std::fs::metadata(path).map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(Error::input(
+            format!("{} is not a regular file", path.display()),
+            Some("give the path of a file (not a folder, device or pipe)".to_owned()),
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| Error::store(format!("cannot read {}: {e}", path.display()), Some("check the path".to_owned())))?;
+    if metadata.len() > limit {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_big());
+    }
     decode(&path.display().to_string(), bytes)
 }
 
 /// Decodes a file's bytes as UTF-8; invalid bytes are reported as `name:line:column`.
-fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Error> {
+pub fn decode(name: &str, bytes: Vec<u8>) -> Result<String, Error> {
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();

@@ -47,6 +47,8 @@ pub mod reports;
 pub mod resolve;
 /// The command-line face: parse, open, run, print, exit code.
 pub mod run;
+/// The HTTP face: SPARQL protocol, the command API, the web page.
+pub mod serve;
 /// What the ontology says: classes, properties, groups, labels, colours.
 pub mod schema;
 /// The session: a backend, its derived views cached per state, and the settings.

@@ -49,6 +49,8 @@ pub struct ListArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ShowArgs {
     pub name: String,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::formats::TextFormat,
     #[command(flatten)]
     pub queries: QueriesArgs,
 }
@@ -95,7 +97,7 @@ pub struct Report {
     pub params: Vec<Param>,
     /// Where it came from: `builtin:queries/x.rq` or a path.
     pub origin: String,
-    #[serde(skip)]
+    /// The SPARQL text.
     pub query: String,
 }
 
@@ -149,7 +151,9 @@ pub fn parse_report(origin: &str, name: &str, text: &str) -> Result<Report, Erro
         .iter()
         .fold(parsed, |p, (prefix, iri)| p.with_prefix(*prefix, *iri).expect("valid prefixes"));
     let query = parsed.parse_query(text).map_err(|e| match sparql::syntax_error(text, &e) {
-        Error::Syntax { message, excerpt } => Error::Syntax { message: format!("{origin}: {message}"), excerpt },
+        Error::Syntax { message, excerpt, position } => {
+            Error::Syntax { message: format!("{origin}: {message}"), excerpt, position }
+        }
         other => other,
     })?;
     let variables = query_variables(&query.to_string());

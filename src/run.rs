@@ -42,7 +42,7 @@ fn run(cli: Cli) -> i32 {
     let command = cli.command.unwrap_or(Command::Repl(ReplArgs::default()));
     let writes =
         matches!(&command, Command::Load(_) | Command::Repl(_)) || matches!(&command, Command::Query(q) if q.update);
-    let writes = writes || matches!(&command, Command::Push(_));
+    let writes = writes || matches!(&command, Command::Push(_)) || matches!(&command, Command::Serve(s) if s.update);
     let store = StoreOptions {
         path: cli.store.store.clone(),
         read_only: cli.store.read_only
@@ -65,6 +65,12 @@ fn run(cli: Cli) -> i32 {
     let mut session = Session::new(backend, settings);
     if let Command::Repl(args) = command {
         return crate::repl::run(&mut session, &args);
+    }
+    if let Command::Serve(args) = &command {
+        return match crate::serve::ServeOptions::from_args(args, session.settings.timeout) {
+            Ok(options) => crate::serve::run(session, options),
+            Err(error) => report(&error),
+        };
     }
     let mut command = command;
     if let Command::Query(query) = &mut command {

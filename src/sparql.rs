@@ -226,7 +226,7 @@ pub fn syntax_error(text: &str, error: &SparqlSyntaxError) -> Error {
         Some((line, column)) => format!("sparql syntax error at {line}:{column}: {detail}"),
         None => format!("sparql syntax error: {detail}"),
     };
-    Error::Syntax { message, excerpt }
+    Error::Syntax { message, excerpt, position }
 }
 
 /// Reads "L:C" out of oxigraph's "error at L:C: ..." message.

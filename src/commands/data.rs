@@ -166,10 +166,28 @@ pub fn check(session: &Session, args: &CheckArgs) -> Result<Outcome, Error> {
         }
         files
     };
+    check_files(session, files, !args.files.is_empty(), &overrides, true)
+}
+
+/// `check` of a fact file's text that did not come from the local disk (an upload to the
+/// server): its source texts are not read, as their paths would name the server's files.
+pub fn check_text(session: &Session, name: &str, text: String) -> Result<Outcome, Error> {
+    let file = FactFile::parse(name.to_owned(), None, text).map_err(|problem| Error::Facts(vec![problem]))?;
+    check_files(session, vec![file], true, &BTreeMap::new(), false)
+}
+
+fn check_files(
+    session: &Session,
+    files: Vec<FactFile>,
+    user_files: bool,
+    overrides: &BTreeMap<String, PathBuf>,
+    read_texts: bool,
+) -> Result<Outcome, Error> {
+    let check_against = |graph: &Backend, files: &[FactFile]| check_against(graph, files, overrides, read_texts);
     // The built-in files are checked against the ontology alone (against the built-in graph
     // they would meet their own ids); other files against the graph they would join.
-    if args.files.is_empty() {
-        return check_against(&Backend::builtin(true)?, &files, &overrides);
+    if !user_files {
+        return check_against(&Backend::builtin(true)?, &files);
     }
     // A file that declares the source of a built-in file is a new version of it: it is
     // checked against the ontology and the other built-in files, not against itself.
@@ -195,13 +213,18 @@ pub fn check(session: &Session, args: &CheckArgs) -> Result<Outcome, Error> {
         if !inputs.is_empty() {
             graph.load(&inputs, None)?;
         }
-        return check_against(&graph, &files, &overrides);
+        return check_against(&graph, &files);
     }
-    check_against(&session.backend, &files, &overrides)
+    check_against(&session.backend, &files)
 }
 
-fn check_against(graph: &Backend, files: &[FactFile], overrides: &BTreeMap<String, PathBuf>) -> Result<Outcome, Error> {
-    let report = crate::check::check(graph, files, overrides)?;
+fn check_against(
+    graph: &Backend,
+    files: &[FactFile],
+    overrides: &BTreeMap<String, PathBuf>,
+    read_texts: bool,
+) -> Result<Outcome, Error> {
+    let report = crate::check::check(graph, files, overrides, read_texts)?;
     let verdict = if report.errors > 0 { Verdict::Invalid } else { Verdict::Answered };
     Ok(Outcome::with_verdict(Reply::Check(report), verdict))
 }

@@ -59,6 +59,9 @@ pub struct ExportArgs {
     /// The graph a CONSTRUCT query builds.
     #[arg(long, value_name = "FILE.rq", conflicts_with_all = ["around", "path"])]
     pub construct: Option<PathBuf>,
+    /// The CONSTRUCT query's text itself (from the server's API; not a command-line flag).
+    #[arg(skip)]
+    pub construct_text: Option<String>,
     /// A title for the picture formats.
     #[arg(long)]
     pub title: Option<String>,
@@ -136,12 +139,16 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
     let index = session.index()?;
     let lang = settings.lang;
     // (subject, property, object) triples between entities, chosen by the options.
-    let triples: Vec<(String, String, String)> = if let Some(path) = &args.construct {
-        let text = crate::input::read_text(path)?;
-        let answer = crate::sparql::run(&session.backend, &text, &session.query_options(settings))?;
+    let construct = match (&args.construct_text, &args.construct) {
+        (Some(text), _) => Some(("the query".to_owned(), text.clone())),
+        (None, Some(path)) => Some((path.display().to_string(), crate::input::read_text(path)?)),
+        (None, None) => None,
+    };
+    let triples: Vec<(String, String, String)> = if let Some((name, text)) = &construct {
+        let answer = crate::sparql::run(&session.backend, text, &session.query_options(settings))?;
         let crate::sparql::Answer::Graph(graph) = answer else {
             return Err(Error::input(
-                format!("{} is not a CONSTRUCT query", path.display()),
+                format!("{name} is not a CONSTRUCT query"),
                 Some("--construct takes a CONSTRUCT or DESCRIBE query".to_owned()),
             ));
         };

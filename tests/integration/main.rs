@@ -15,6 +15,7 @@ mod remote;
 mod repl;
 mod replies;
 mod reports;
+mod serve;
 mod review;
 mod store;
 mod util;
