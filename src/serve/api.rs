@@ -251,6 +251,14 @@ fn info(server: &Server) -> Response {
     let backend = &server.session.backend;
     let prefixes: serde_json::Map<String, serde_json::Value> =
         crate::vocab::PREFIXES.iter().map(|(p, i)| ((*p).to_owned(), (*i).into())).collect();
+    let groups: Vec<serde_json::Value> = match server.session.schema() {
+        Ok(schema) => schema
+            .groups
+            .iter()
+            .map(|(id, group)| serde_json::json!({ "id": id, "en": group.labels.get(Lang::En), "zh": group.labels.get(Lang::Zh) }))
+            .collect(),
+        Err(error) => return http::error_json(&error),
+    };
     http::json(
         StatusCode::OK,
         &serde_json::json!({
@@ -259,6 +267,7 @@ fn info(server: &Server) -> Response {
             "triples": backend.len().ok(),
             "updates": server.options().update_token.is_some(),
             "prefixes": prefixes,
+            "groups": groups,
         }),
     )
 }

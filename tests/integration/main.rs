@@ -4,6 +4,7 @@
 #![allow(unreachable_pub)]
 
 mod article;
+mod browser;
 mod check;
 mod describe_search;
 mod export;
