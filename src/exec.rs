@@ -156,7 +156,10 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
             return Err(Error::input("the REPL is already open", Some("type `help` for the commands".to_owned())))
         }
         Command::Serve(_) => {
-            return Err(Error::input("`serve` runs from the command line", Some("run `stratagraph serve` in a shell".to_owned())))
+            return Err(Error::input(
+                "`serve` runs from the command line",
+                Some("run `stratagraph serve` in a shell".to_owned()),
+            ))
         }
     })
 }

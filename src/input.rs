@@ -17,8 +17,9 @@ pub fn read_text(path: &Path) -> Result<String, Error> {
             Some("split it into several files, or give the data as N-Triples, which is streamed".to_owned()),
         )
     };
-    let cannot =
-        |e: std::io::Error| Error::store(format!("cannot read {}: {e}", path.display()), Some("check the path".to_owned()));
+    let cannot = |e: std::io::Error| {
+        Error::store(format!("cannot read {}: {e}", path.display()), Some("check the path".to_owned()))
+    };
     let metadata = std::fs::metadata(path).map_err(cannot)?;
     if !metadata.is_file() {
         return Err(Error::input(

@@ -47,10 +47,10 @@ pub mod reports;
 pub mod resolve;
 /// The command-line face: parse, open, run, print, exit code.
 pub mod run;
-/// The HTTP face: SPARQL protocol, the command API, the web page.
-pub mod serve;
 /// What the ontology says: classes, properties, groups, labels, colours.
 pub mod schema;
+/// The HTTP face: SPARQL protocol, the command API, the web page.
+pub mod serve;
 /// The session: a backend, its derived views cached per state, and the settings.
 pub mod session;
 /// SPARQL evaluation with timeout, cancellation and permissions.

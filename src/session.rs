@@ -3,6 +3,7 @@
 //! session is cheap and clones share the views.
 
 use crate::backend::Backend;
+use crate::describe::Description;
 use crate::error::Error;
 use crate::formats::TableFormat;
 use crate::resolve::EntityIndex;
@@ -47,7 +48,19 @@ struct Views {
     schema: Mutex<Option<Cached<Schema>>>,
     index: Mutex<Option<Cached<EntityIndex>>>,
     projection: Mutex<Option<Cached<crate::paths::Projection>>>,
+    /// Descriptions already built at `state`, by entity and language (the server describes
+    /// the same entities again and again; each costs a CONSTRUCT and hundreds of term reads).
+    descriptions: Mutex<Descriptions>,
 }
+
+#[derive(Default)]
+struct Descriptions {
+    state: String,
+    by_entity: std::collections::HashMap<(String, Lang), Arc<Description>>,
+}
+
+/// The most descriptions kept; past it the cache starts again.
+const MAX_DESCRIPTIONS: usize = 4096;
 
 /// The backend and what the session knows about it: a cheap `Clone + Send + Sync` handle,
 /// so many commands (the server's requests) can read at once. The REPL's settings and
@@ -101,6 +114,30 @@ impl Session {
         let state = self.state()?;
         let schema = self.schema()?;
         cached(&self.views.projection, &state, || crate::paths::Projection::build(&self.backend, &schema))
+    }
+
+    /// Everything known about `iri`, built once per state of the data and language.
+    pub fn description(&self, iri: &str, lang: Lang) -> Result<Arc<Description>, Error> {
+        let state = self.state()?;
+        let key = (iri.to_owned(), lang);
+        {
+            let cache = self.views.descriptions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if cache.state == state {
+                if let Some(found) = cache.by_entity.get(&key) {
+                    return Ok(found.clone());
+                }
+            }
+        }
+        let schema = self.schema()?;
+        let index = self.index()?;
+        let description = Arc::new(crate::describe::describe(&self.backend, &schema, &index, iri, lang)?);
+        let mut cache = self.views.descriptions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.state != state || cache.by_entity.len() >= MAX_DESCRIPTIONS {
+            cache.by_entity.clear();
+            cache.state = state;
+        }
+        cache.by_entity.insert(key, description.clone());
+        Ok(description)
     }
 
     /// Resolves a user's entity name.

@@ -61,6 +61,38 @@ pub fn run(backend: &Backend, text: &str, options: &QueryOptions) -> Result<Answ
     }
 }
 
+/// `text` with its dataset set to these graphs: the SPARQL protocol's `default-graph-uri` and
+/// `named-graph-uri`, which override the query's own FROM and FROM NAMED.
+pub fn with_dataset(text: &str, default: &[String], named: &[String], options: &QueryOptions) -> Result<String, Error> {
+    let depth = crate::limits::nesting_depth(text);
+    if depth > MAX_NESTING {
+        return Err(Error::input(
+            format!("the query nests brackets {depth} deep, more than the {MAX_NESTING} allowed"),
+            Some("flatten the query".to_owned()),
+        ));
+    }
+    let mut query = parser(options).parse_query(text).map_err(|e| syntax_error(text, &e))?;
+    let iris = |list: &[String]| {
+        list.iter()
+            .map(|iri| {
+                oxigraph::model::NamedNode::new(iri.as_str())
+                    .map_err(|e| Error::input(format!("`{iri}` is not an IRI: {e}"), None))
+            })
+            .collect::<Result<Vec<_>, Error>>()
+    };
+    let dataset = spargebra::algebra::QueryDataset {
+        default: iris(default)?,
+        named: if named.is_empty() { None } else { Some(iris(named)?) },
+    };
+    match &mut query {
+        spargebra::Query::Select { dataset: slot, .. }
+        | spargebra::Query::Construct { dataset: slot, .. }
+        | spargebra::Query::Describe { dataset: slot, .. }
+        | spargebra::Query::Ask { dataset: slot, .. } => *slot = Some(dataset),
+    }
+    Ok(query.to_string())
+}
+
 const UPDATE_KEYWORDS: &[&str] =
     &["INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"];
 

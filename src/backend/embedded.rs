@@ -15,7 +15,7 @@ use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, Sp
 use oxigraph::store::{LoaderError, Store};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The files compiled into the binary.
@@ -315,17 +315,13 @@ impl Embedded {
         let store = self.store.clone();
         let worker_evaluation = evaluation.clone();
         let worker_token = token.clone();
-        let worker = std::thread::Builder::new()
-            .name("sparql".to_owned())
-            .stack_size(16 << 20)
-            .spawn(move || {
-                let answer = evaluate(&store, query, &worker_evaluation, &worker_token);
-                // The store handle goes before the answer, so that a caller holding the answer
-                // never races this thread's last use of the store.
-                drop(store);
-                let _ = send.send(answer);
-            })
-            .map_err(|e| Error::store(format!("cannot start a query thread: {e}"), None))?;
+        run_on_worker(Box::new(move || {
+            let answer = evaluate(&store, query, &worker_evaluation, &worker_token);
+            // The store handle goes before the answer, so that a caller holding the answer
+            // never races this thread's last use of the store.
+            drop(store);
+            let _ = send.send(answer);
+        }))?;
         let deadline = evaluation.timeout.map(|timeout| Instant::now() + timeout);
         loop {
             let wait = match deadline {
@@ -333,10 +329,7 @@ impl Embedded {
                 None => POLL,
             };
             match receive.recv_timeout(wait) {
-                Ok(answer) => {
-                    let _ = worker.join();
-                    return answer;
-                }
+                Ok(answer) => return answer,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     if token.is_cancelled() || deadline.is_some_and(|deadline| Instant::now() >= deadline) {
                         token.cancel();
@@ -435,6 +428,52 @@ impl Drop for Deadline {
 
 /// Set once a query worker was left running after its timeout or cancellation.
 static ABANDONED: AtomicBool = AtomicBool::new(false);
+
+/// A job for a query worker.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Query workers waiting for a job: threads with a stack deep enough for oxigraph's
+/// recursive evaluation, kept and reused, since starting one per query was most of a small
+/// query's cost under load. A worker that finishes offers itself back, up to this many.
+static IDLE_WORKERS: Mutex<Vec<mpsc::Sender<Job>>> = Mutex::new(Vec::new());
+const MAX_IDLE_WORKERS: usize = 32;
+
+/// Runs `job` on an idle worker, or on a new one.
+fn run_on_worker(job: Job) -> Result<(), Error> {
+    let mut job = job;
+    loop {
+        let idle = IDLE_WORKERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
+        let Some(worker) = idle else { break };
+        match worker.send(job) {
+            Ok(()) => return Ok(()),
+            // That worker is gone; the job comes back.
+            Err(mpsc::SendError(returned)) => job = returned,
+        }
+    }
+    std::thread::Builder::new()
+        .name("sparql".to_owned())
+        .stack_size(16 << 20)
+        .spawn(move || {
+            let (offer, jobs) = mpsc::channel::<Job>();
+            let mut job = job;
+            loop {
+                job();
+                {
+                    let mut idle = IDLE_WORKERS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                    if idle.len() >= MAX_IDLE_WORKERS {
+                        return;
+                    }
+                    idle.push(offer.clone());
+                }
+                match jobs.recv() {
+                    Ok(next) => job = next,
+                    Err(_) => return,
+                }
+            }
+        })
+        .map(|_| ())
+        .map_err(|e| Error::store(format!("cannot start a query thread: {e}"), None))
+}
 
 /// True when a cancelled query may still be running on its worker thread. The process must
 /// then leave without running C++ static destructors (RocksDB's), which the worker may still

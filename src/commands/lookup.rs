@@ -9,10 +9,8 @@ use crate::session::{Session, Settings};
 /// `describe ENTITY`.
 pub fn describe(session: &Session, settings: &Settings, args: &DescribeArgs) -> Result<Outcome, Error> {
     let iri = session.resolve(&args.entity)?;
-    let schema = session.schema()?;
-    let index = session.index()?;
-    let description = crate::describe::describe(&session.backend, &schema, &index, &iri, settings.lang)?;
-    Ok(Outcome::found(Reply::Description(Box::new(description))))
+    let description = session.description(&iri, settings.lang)?;
+    Ok(Outcome::found(Reply::Description(Box::new((*description).clone()))))
 }
 
 /// `search TEXT`.

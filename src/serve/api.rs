@@ -107,14 +107,21 @@ pub(crate) fn handle(server: &Server, request: &mut Request, in_flight: &InFligh
         }
         (_, &Method::GET | &Method::HEAD) => command_for(route, &params),
         _ => {
-            let mut response = http::error_text(StatusCode::METHOD_NOT_ALLOWED, "use GET (POST for check and export)\n");
+            let mut response =
+                http::error_text(StatusCode::METHOD_NOT_ALLOWED, "use GET (POST for check and export)\n");
             response.headers_mut().insert("allow", HeaderValue::from_static("GET, POST, OPTIONS"));
             return response;
         }
     };
     let command = match result {
         Ok(Some(command)) => command,
-        Ok(None) => return http::error_json(&Error::input(format!("there is no API route `/api/{route}`"), Some("see /api/openapi.json".to_owned()))).with_status(StatusCode::NOT_FOUND),
+        Ok(None) => {
+            return http::error_json(&Error::input(
+                format!("there is no API route `/api/{route}`"),
+                Some("see /api/openapi.json".to_owned()),
+            ))
+            .with_status(StatusCode::NOT_FOUND)
+        }
         Err(error) => return http::error_json(&error),
     };
     let settings = match params.settings() {
@@ -172,16 +179,22 @@ fn command_for(route: &str, params: &Params) -> Result<Option<Command>, Error> {
             via: params.via(),
             format: json,
         }),
-        "common" => {
-            Command::Common(CommonArgs { a: params.required("a")?, b: params.required("b")?, via: params.via(), format: json })
-        }
+        "common" => Command::Common(CommonArgs {
+            a: params.required("a")?,
+            b: params.required("b")?,
+            via: params.via(),
+            format: json,
+        }),
         "central" => Command::Central(CentralArgs {
             via: params.via(),
             top: params.number("top")?.unwrap_or(15),
             by: params.choice::<Measure>("by")?.unwrap_or(Measure::Betweenness),
             format: json,
         }),
-        "reports" => Command::Report(ReportCommand::List(crate::reports::ListArgs { queries: QueriesArgs::default(), format: json })),
+        "reports" => Command::Report(ReportCommand::List(crate::reports::ListArgs {
+            queries: QueriesArgs::default(),
+            format: json,
+        })),
         "export" => return export(params, None).map(Some),
         report if report.starts_with("reports/") => {
             let rest = &report["reports/".len()..];
@@ -233,7 +246,8 @@ fn check(server: &Server, request: &mut Request, in_flight: &InFlight<'_>, param
     };
     let name = params.get("name").unwrap_or("upload.toml").to_owned();
     let session = server.session_for(in_flight, None);
-    let checked = crate::input::decode(&name, body).and_then(|text| crate::commands::data::check_text(&session, &name, text));
+    let checked =
+        crate::input::decode(&name, body).and_then(|text| crate::commands::data::check_text(&session, &name, text));
     let rendered = checked.and_then(|outcome| {
         crate::render::reply::render(outcome.reply, crate::render::reply::Presentation::Json, session.settings.lang)
     });
@@ -284,9 +298,7 @@ pub(crate) fn openapi_document() -> serde_json::Value {
     let schemas: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
     let mut components = schemas["$defs"].as_object().cloned().unwrap_or_default();
     let reply = |name: &str| schemas["replies"][name].clone();
-    let parameter = |name: &str, required: bool, description: &str| {
-        serde_json::json!({ "name": name, "in": "query", "required": required, "description": description, "schema": { "type": "string" } })
-    };
+    let parameter = |name: &str, required: bool, description: &str| serde_json::json!({ "name": name, "in": "query", "required": required, "description": description, "schema": { "type": "string" } });
     let lang = parameter("lang", false, "label language: en or zh");
     let via = parameter("via", false, "relation groups or properties, comma separated");
     let avoid = parameter("avoid", false, "entities not to pass through, comma separated");
@@ -315,12 +327,8 @@ pub(crate) fn openapi_document() -> serde_json::Value {
         }),
     );
     let entity = |name: &str| parameter(name, true, "an IRI, prefixed name, id, English or Chinese label, or alias");
-    let number = |name: &str, description: &str| {
-        serde_json::json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "integer", "minimum": 0 } })
-    };
-    let flag = |name: &str, description: &str| {
-        serde_json::json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "boolean" } })
-    };
+    let number = |name: &str, description: &str| serde_json::json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "integer", "minimum": 0 } });
+    let flag = |name: &str, description: &str| serde_json::json!({ "name": name, "in": "query", "required": false, "description": description, "schema": { "type": "boolean" } });
     serde_json::json!({
         "openapi": "3.1.0",
         "info": {

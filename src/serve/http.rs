@@ -108,10 +108,7 @@ pub(crate) fn preflight(allowed: bool) -> Response {
     if allowed {
         let headers = response.headers_mut();
         headers.insert("access-control-allow-methods", HeaderValue::from_static("GET, POST, OPTIONS"));
-        headers.insert(
-            "access-control-allow-headers",
-            HeaderValue::from_static("Accept, Authorization, Content-Type"),
-        );
+        headers.insert("access-control-allow-headers", HeaderValue::from_static("Accept, Authorization, Content-Type"));
         headers.insert("access-control-max-age", HeaderValue::from_static("600"));
     }
     response
@@ -212,9 +209,7 @@ pub(crate) fn negotiate<'a>(request: &Request, offers: &[&'a str]) -> Option<&'a
         }
         let better = match best {
             None => true,
-            Some((best_q, best_specificity, _, _)) => {
-                q > best_q || (q == best_q && specificity > best_specificity)
-            }
+            Some((best_q, best_specificity, _, _)) => q > best_q || (q == best_q && specificity > best_specificity),
         };
         if better {
             best = Some((q, specificity, order, offer));
@@ -234,6 +229,9 @@ pub(crate) fn not_acceptable(offers: &[&str]) -> Response {
     let offers = unique;
     error_text(
         StatusCode::NOT_ACCEPTABLE,
-        &format!("none of the formats in the Accept header can be sent; this resource is available as {}\n", offers.join(", ")),
+        &format!(
+            "none of the formats in the Accept header can be sent; this resource is available as {}\n",
+            offers.join(", ")
+        ),
     )
 }

@@ -72,7 +72,10 @@ impl ServeOptions {
             None
         };
         if args.max_body_mib == 0 || args.max_result_mib == 0 || args.max_connections == 0 {
-            return Err(Error::input("--max-body-mib, --max-result-mib and --max-connections must be at least 1", None));
+            return Err(Error::input(
+                "--max-body-mib, --max-result-mib and --max-connections must be at least 1",
+                None,
+            ));
         }
         Ok(ServeOptions {
             bind,
@@ -216,7 +219,9 @@ pub fn run(session: Session, options: ServeOptions) -> i32 {
         Err(error) => return crate::run::report(&error),
     };
     if !bind.ip().is_loopback() {
-        eprintln!("warning: serving on {bind}, reachable from other machines; anyone who can reach it can read the graph");
+        eprintln!(
+            "warning: serving on {bind}, reachable from other machines; anyone who can reach it can read the graph"
+        );
     }
     let signals = match signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT])
     {

@@ -141,26 +141,43 @@ fn read_operation(server: &Server, request: &mut Request, endpoint: Endpoint) ->
             return Err(response);
         }
     };
-    for dataset in ["default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"] {
+    let values = |key: &str| pairs.iter().filter(|(k, _)| k == key).map(|(_, v)| v.clone()).collect::<Vec<_>>();
+    let (default_graphs, named_graphs) = (values("default-graph-uri"), values("named-graph-uri"));
+    let text = if update || (default_graphs.is_empty() && named_graphs.is_empty()) {
+        text
+    } else {
+        let options = crate::sparql::QueryOptions::default();
+        crate::sparql::with_dataset(&text, &default_graphs, &named_graphs, &options)
+            .map_err(|error| http::error_plain(&error))?
+    };
+    let dataset_keys: &[&str] = if update {
+        &["default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"]
+    } else {
+        &[]
+    };
+    for dataset in dataset_keys {
         if pairs.iter().any(|(k, _)| k == dataset) {
             return Err(http::error_text(
                 StatusCode::BAD_REQUEST,
-                &format!("`{dataset}` is not supported; name the graphs in the query (FROM, FROM NAMED, GRAPH)\n"),
+                &format!(
+                    "`{dataset}` is not supported with updates; name the graphs in the update (WITH, USING, GRAPH)\n"
+                ),
             ));
         }
     }
     let timeout = match pairs.iter().find(|(k, _)| k == "timeout") {
-        Some((_, value)) => match value.parse::<f64>().map_err(|_| ()).and_then(|s| {
-            crate::session::timeout_duration(s).map_err(|_| ())
-        }) {
-            Ok(duration) => Some(duration),
-            Err(()) => {
-                return Err(http::error_text(
-                    StatusCode::BAD_REQUEST,
-                    &format!("timeout `{value}` is not a positive number of seconds\n"),
-                ))
+        Some((_, value)) => {
+            match value.parse::<f64>().map_err(|_| ()).and_then(|s| crate::session::timeout_duration(s).map_err(|_| ()))
+            {
+                Ok(duration) => Some(duration),
+                Err(()) => {
+                    return Err(http::error_text(
+                        StatusCode::BAD_REQUEST,
+                        &format!("timeout `{value}` is not a positive number of seconds\n"),
+                    ))
+                }
             }
-        },
+        }
         None => None,
     };
     Ok(Some(Operation { text, update, timeout }))
@@ -208,7 +225,13 @@ fn run_query(server: &Server, request: &Request, in_flight: &InFlight<'_>, opera
 }
 
 /// Renders a reply as the response body, within the result limit.
-fn respond(server: &Server, reply: Reply, presentation: Presentation, lang: crate::schema::Lang, head: bool) -> Response {
+fn respond(
+    server: &Server,
+    reply: Reply,
+    presentation: Presentation,
+    lang: crate::schema::Lang,
+    head: bool,
+) -> Response {
     let rendered = match render(reply, presentation, lang) {
         Ok(rendered) => rendered,
         Err(error) => return http::error_plain(&error),
@@ -250,9 +273,16 @@ fn service_description(server: &Server, request: &Request) -> Response {
     if server.options().update_token.is_some() {
         triples.push(Triple::new(service.clone(), sd("supportedLanguage"), sd("SPARQL11Update")));
     }
-    for result_format in
-        ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV", "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
-    {
+    for result_format in [
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "JSON-LD",
+        "RDF_XML",
+    ] {
         triples.push(Triple::new(service.clone(), sd("resultFormat"), formats(result_format)));
     }
     respond(
@@ -275,9 +305,9 @@ fn target(request: &Request) -> Result<Target, Response> {
     let graph = pairs.iter().find(|(k, _)| k == "graph").map(|(_, v)| v.clone());
     let default = pairs.iter().any(|(k, _)| k == "default");
     match (graph, default) {
-        (Some(iri), false) => NamedNode::new(&iri).map(Target::Named).map_err(|e| {
-            http::error_text(StatusCode::BAD_REQUEST, &format!("`{iri}` is not an IRI: {e}\n"))
-        }),
+        (Some(iri), false) => NamedNode::new(&iri)
+            .map(Target::Named)
+            .map_err(|e| http::error_text(StatusCode::BAD_REQUEST, &format!("`{iri}` is not an IRI: {e}\n"))),
         (None, true) => Ok(Target::Default),
         _ => Err(http::error_text(StatusCode::BAD_REQUEST, "name the graph: ?default or ?graph=IRI\n")),
     }

@@ -16,7 +16,7 @@ mod remote;
 mod repl;
 mod replies;
 mod reports;
-mod serve;
 mod review;
+mod serve;
 mod store;
 mod util;

@@ -20,6 +20,7 @@ struct Engine {
     graph_store: Option<String>,
     user: Option<String>,
     password: Option<String>,
+    token: Option<String>,
 }
 
 /// The engine named by `STRATAGRAPH_TEST_<NAME>`, or `None` with a printed reason; under CI
@@ -41,6 +42,7 @@ fn engine(name: &'static str) -> Option<Engine> {
         graph_store: var("_GSP"),
         user: var("_USER"),
         password: var("_PASSWORD"),
+        token: None,
     })
 }
 
@@ -71,6 +73,9 @@ impl Engine {
         }
         if let Some(password) = &self.password {
             test = test.env("STRATAGRAPH_ENDPOINT_PASSWORD", password);
+        }
+        if let Some(token) = &self.token {
+            test = test.env("STRATAGRAPH_ENDPOINT_TOKEN", token);
         }
         test
     }
@@ -184,6 +189,26 @@ fn every_command_answers_the_same_on_oxigraph_server() {
     if let Some(engine) = engine("oxigraph") {
         contract(&engine);
     }
+}
+
+#[test]
+fn every_command_answers_the_same_on_stratagraph_serve() {
+    // stratagraph's own server is a SPARQL engine like the others: started here, on a new
+    // store holding only the ontology, with updates guarded by a token.
+    let token = "contract-suite-token-0123456789";
+    let server =
+        crate::serve::Served::start(&["--update", "--store", "kb", "--bare"], &[("STRATAGRAPH_SERVE_TOKEN", token)]);
+    let base = format!("http://{}", server.address);
+    let engine = Engine {
+        name: "stratagraph",
+        endpoint: format!("{base}/query"),
+        update: Some(format!("{base}/update")),
+        graph_store: Some(format!("{base}/store")),
+        user: None,
+        password: None,
+        token: Some(token.to_owned()),
+    };
+    contract(&engine);
 }
 
 #[test]

@@ -162,7 +162,8 @@ fn queries_by_get_form_and_direct_post_give_the_same_answer() {
         &[("Content-Type", "application/x-www-form-urlencoded")],
         format!("query={}", encode(PLATFORMS)).as_bytes(),
     );
-    let direct = server.request("POST", "/sparql", &[("Content-Type", "application/sparql-query")], PLATFORMS.as_bytes());
+    let direct =
+        server.request("POST", "/sparql", &[("Content-Type", "application/sparql-query")], PLATFORMS.as_bytes());
     assert_eq!(form.body, get.body);
     assert_eq!(direct.body, get.body);
 }
@@ -180,10 +181,8 @@ fn the_accept_header_chooses_the_format_by_q_value() {
     assert!(xml.text().contains("<sparql"), "{}", xml.text());
     let refused = server.get(&path, &[("Accept", "image/png")]);
     assert_eq!(refused.status, 406);
-    let construct = format!(
-        "/sparql?query={}",
-        encode("CONSTRUCT { entity:choice ?p ?o } WHERE { entity:choice ?p ?o }")
-    );
+    let construct =
+        format!("/sparql?query={}", encode("CONSTRUCT { entity:choice ?p ?o } WHERE { entity:choice ?p ?o }"));
     for (accept, expected) in [
         ("text/turtle", "text/turtle"),
         ("application/n-triples", "application/n-triples"),
@@ -242,12 +241,8 @@ fn writes_need_update_and_the_token() {
     let read_only = Served::builtin();
     let update = "INSERT DATA { <urn:a> <urn:b> <urn:c> }";
     let form = format!("update={}", encode(update));
-    let refused = read_only.request(
-        "POST",
-        "/update",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        form.as_bytes(),
-    );
+    let refused =
+        read_only.request("POST", "/update", &[("Content-Type", "application/x-www-form-urlencoded")], form.as_bytes());
     assert_eq!(refused.status, 403, "{}", refused.text());
 
     let token = "a-test-token-of-some-length";
@@ -265,7 +260,8 @@ fn writes_need_update_and_the_token() {
     assert_eq!(ask.json()["boolean"], true);
     // A query sent as an update, and an update sent to the query endpoint, are refused.
     let query_form = format!("update={}", encode("SELECT * WHERE { ?s ?p ?o }"));
-    let misdirected = server.request("POST", "/update", &[form_type, ("Authorization", &bearer)], query_form.as_bytes());
+    let misdirected =
+        server.request("POST", "/update", &[form_type, ("Authorization", &bearer)], query_form.as_bytes());
     assert_eq!(misdirected.status, 400);
     let to_query = server.request("POST", "/query", &[form_type, ("Authorization", &bearer)], form.as_bytes());
     assert_eq!(to_query.status, 400);
@@ -467,7 +463,10 @@ fn concurrent_requests_all_get_their_answers() {
         .map(|i| {
             let address = address.clone();
             std::thread::spawn(move || {
-                let probe = Served::probe(&address, if i % 2 == 0 { "/api/describe?entity=Choice" } else { "/api/path?from=jiang-fan&to=Temu" });
+                let probe = Served::probe(
+                    &address,
+                    if i % 2 == 0 { "/api/describe?entity=Choice" } else { "/api/path?from=jiang-fan&to=Temu" },
+                );
                 assert_eq!(probe, 200);
             })
         })
@@ -486,4 +485,85 @@ impl Served {
         let _ = stream.read_to_end(&mut bytes);
         parse_answer(&bytes).status
     }
+}
+
+/// The Python with SPARQLWrapper and rdflib that `.ci/run` installs, or `None` with a reason
+/// (a failure under CI).
+fn python_clients() -> Option<String> {
+    let python = std::env::var("STRATAGRAPH_TEST_PYTHON").ok().filter(|p| !p.is_empty());
+    let works = python.as_ref().is_some_and(|python| {
+        Command::new(python).args(["-c", "import SPARQLWrapper, rdflib"]).status().is_ok_and(|s| s.success())
+    });
+    if works {
+        return python;
+    }
+    let reason = "STRATAGRAPH_TEST_PYTHON must name a Python with SPARQLWrapper and rdflib";
+    assert!(std::env::var_os("CI").is_none(), "{reason}; .ci/run installs them");
+    eprintln!("skipping: {reason}");
+    None
+}
+
+#[test]
+fn standard_python_clients_read_the_endpoint() {
+    let Some(python) = python_clients() else { return };
+    let server = Served::builtin();
+    let script = r#"
+import sys
+from SPARQLWrapper import SPARQLWrapper, JSON, TURTLE
+from rdflib import Graph
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+endpoint = sys.argv[1]
+client = SPARQLWrapper(endpoint)
+client.setQuery("PREFIX sg: <https://w3id.org/stratagraph/ontology#> SELECT ?p WHERE { ?p a sg:Platform } ORDER BY ?p")
+client.setReturnFormat(JSON)
+rows = client.query().convert()["results"]["bindings"]
+print("rows", len(rows), rows[0]["p"]["value"])
+client.setQuery("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5")
+client.setReturnFormat(TURTLE)
+print("turtle", len(Graph().parse(data=client.query().convert(), format="turtle")))
+store = SPARQLStore(endpoint)
+graph = Graph(store=store)
+answer = list(graph.query("ASK { <https://w3id.org/stratagraph/id/aidc> ?p ?o }"))
+print("ask", answer[0])
+"#;
+    let output =
+        Command::new(python).args(["-c", script, &format!("http://{}/sparql", server.address)]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("rows ") && stdout.contains("https://w3id.org/stratagraph/id/"), "{stdout}");
+    assert!(stdout.contains("turtle 5"), "{stdout}");
+    assert!(stdout.contains("ask True"), "{stdout}");
+}
+
+#[test]
+fn curl_queries_the_endpoint() {
+    if !std::path::Path::new("/usr/bin/curl").exists() {
+        assert!(std::env::var_os("CI").is_none(), "curl is missing; .ci/run installs it");
+        eprintln!("skipping: no curl");
+        return;
+    }
+    let server = Served::builtin();
+    let output = Command::new("curl")
+        .args(["-s", "-f", "-H", "Accept: text/tab-separated-values", "--data-urlencode"])
+        .arg("query=SELECT ?name WHERE { entity:aliexpress rdfs:label ?name } ORDER BY ?name")
+        .arg(format!("http://{}/sparql", server.address))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("?name\n") && text.contains("速卖通"), "{text}");
+}
+
+#[test]
+fn a_slow_client_does_not_hold_up_the_others() {
+    let server = Served::builtin();
+    // Half a request, left open while another client is answered.
+    let mut slow = TcpStream::connect(&server.address).unwrap();
+    slow.write_all(b"GET /api/search?q=Cho").unwrap();
+    let answer = server.get("/api/describe?entity=Choice", &[]);
+    assert_eq!(answer.status, 200);
+    slow.write_all(b"ice HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut bytes = Vec::new();
+    slow.read_to_end(&mut bytes).unwrap();
+    assert_eq!(parse_answer(&bytes).status, 200);
 }
