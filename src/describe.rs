@@ -97,18 +97,26 @@ fn describe_query(iri: &str) -> String {
     )
 }
 
-/// Gathers the description of `iri`.
-pub fn describe(
-    backend: &Backend,
-    schema: &Schema,
-    index: &EntityIndex,
-    iri: &str,
-    lang: Lang,
-) -> Result<Description, Error> {
+/// Gathers the description of `iri`: one CONSTRUCT of its neighbourhood, and one of the
+/// labels of the entities in it (so no index of the whole graph is needed).
+pub fn describe(backend: &Backend, schema: &Schema, iri: &str, lang: Lang) -> Result<Description, Error> {
     if !is_plain_iri(iri) {
         return Err(Error::input(format!("`{iri}` cannot be described: it is not a plain IRI"), None));
     }
     let local = backend.construct(&describe_query(iri))?;
+    let mut named: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    named.insert(iri.to_owned());
+    for triple in local.iter() {
+        if let NamedOrBlankNodeRef::NamedNode(subject) = triple.subject {
+            named.insert(subject.as_str().to_owned());
+        }
+        if let TermRef::NamedNode(object) = triple.object {
+            named.insert(object.as_str().to_owned());
+        }
+    }
+    let named: Vec<String> = named.into_iter().collect();
+    let labels = EntityIndex::for_iris(backend, schema, &named)?;
+    let index = &labels;
     let store = &local;
     let node = NamedNodeRef::new_unchecked(iri);
     let names = index.names(iri).cloned().unwrap_or_default();
@@ -268,7 +276,7 @@ fn literal_of(store: &Graph, subject: NamedNodeRef<'_>, predicate: NamedNodeRef<
 /// CONSTRUCT of those claims and their sources.
 pub fn evidence_for(
     backend: &Backend,
-    index: &EntityIndex,
+    schema: &Schema,
     lang: Lang,
     subject: NamedNodeRef<'_>,
     predicate: NamedNodeRef<'_>,
@@ -290,7 +298,16 @@ pub fn evidence_for(
 }}"
     );
     let local = backend.construct(&query)?;
-    Ok(evidence_in(&local, index, lang, subject, predicate, object))
+    // The speakers of the claims, to name them.
+    let speakers: Vec<String> = local
+        .triples_for_predicate(PROV_WAS_ATTRIBUTED_TO)
+        .filter_map(|t| match t.object {
+            TermRef::NamedNode(n) => Some(n.as_str().to_owned()),
+            _ => None,
+        })
+        .collect();
+    let index = EntityIndex::for_iris(backend, schema, &speakers)?;
+    Ok(evidence_in(&local, &index, lang, subject, predicate, object))
 }
 
 /// The evidence of every claim node in `store` about the triple `subject predicate object`.

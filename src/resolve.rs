@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// An entity's names, as the index knows them.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct EntityNames {
     pub iri: String,
     pub en: Option<String>,
@@ -61,41 +61,41 @@ pub struct Hit {
     pub score: f64,
 }
 
-/// Every labelled entity in a store, for lookup and completion.
-#[derive(Debug, Clone, Default)]
-pub struct EntityIndex {
-    entities: Vec<EntityNames>,
+/// The label predicates, in the order of precedence: an earlier predicate's label wins.
+const LABEL_PREDICATES: [oxigraph::model::NamedNodeRef<'static>; 3] = [RDFS_LABEL, SKOS_PREF_LABEL, SKOS_ALT_LABEL];
+
+/// Gathers entities' names from label triples read in any order, and chooses them the same
+/// way whatever the order: per predicate (in `LABEL_PREDICATES` order) and language, the
+/// smallest label; alternative labels become aliases, sorted.
+#[derive(Default)]
+struct NameCollector {
+    /// Per predicate (by its position), per IRI: English, Chinese, aliases.
+    found: [BTreeMap<String, (Option<String>, Option<String>, Vec<String>)>; 3],
 }
 
-impl EntityIndex {
-    /// Reads the labels and aliases of every entity: labelled subjects that are not
-    /// ontology terms, claims or observations.
-    pub fn build(backend: &Backend, schema: &Schema) -> Result<EntityIndex, Error> {
+impl NameCollector {
+    fn add(&mut self, iri: &str, predicate: oxigraph::model::NamedNodeRef<'_>, object: TermRef<'_>) {
+        let TermRef::Literal(label) = object else { return };
+        if is_vocabulary_iri(iri) {
+            return;
+        }
+        let Some(position) = LABEL_PREDICATES.iter().position(|p| *p == predicate) else { return };
+        let (en, zh, aliases) = self.found[position].entry(iri.to_owned()).or_default();
+        let value = label.value().to_owned();
+        let is_zh = label.language().map_or_else(|| has_cjk(&value), |l| l.starts_with("zh"));
+        if predicate == SKOS_ALT_LABEL {
+            aliases.push(value);
+        } else {
+            let slot = if is_zh { zh } else { en };
+            if slot.as_ref().is_none_or(|old| value < *old) {
+                *slot = Some(value);
+            }
+        }
+    }
+
+    fn finish(self, schema: &Schema) -> EntityIndex {
         let mut by_iri: BTreeMap<String, EntityNames> = BTreeMap::new();
-        // An earlier predicate's label wins; among one predicate's labels in one language the
-        // smallest does, so the choice is the same whatever order a backend reads in.
-        for predicate in [RDFS_LABEL, SKOS_PREF_LABEL, SKOS_ALT_LABEL] {
-            let mut found: BTreeMap<String, (Option<String>, Option<String>, Vec<String>)> = BTreeMap::new();
-            backend.scan_predicate(predicate, &mut |iri, object| {
-                let TermRef::Literal(label) = object else {
-                    return Ok(());
-                };
-                if is_vocabulary_iri(iri) {
-                    return Ok(());
-                }
-                let (en, zh, aliases) = found.entry(iri.to_owned()).or_default();
-                let value = label.value().to_owned();
-                let is_zh = label.language().map_or_else(|| has_cjk(&value), |l| l.starts_with("zh"));
-                if predicate == SKOS_ALT_LABEL {
-                    aliases.push(value);
-                } else {
-                    let slot = if is_zh { zh } else { en };
-                    if slot.as_ref().is_none_or(|old| value < *old) {
-                        *slot = Some(value);
-                    }
-                }
-                Ok(())
-            })?;
+        for found in self.found {
             for (iri, (en, zh, mut aliases)) in found {
                 let names = by_iri.entry(iri.clone()).or_insert_with(|| EntityNames { iri, ..EntityNames::default() });
                 if names.en.is_none() {
@@ -115,7 +115,81 @@ impl EntityIndex {
         // Ontology terms typed in the data are not entities.
         let mut entities: Vec<EntityNames> = by_iri.into_values().collect();
         entities.retain(|e| !schema.classes.contains_key(&e.iri) && !schema.properties.contains_key(&e.iri));
-        Ok(EntityIndex { entities })
+        EntityIndex { entities }
+    }
+}
+
+/// A name that names its entity outright (an IRI, a prefixed name, a fact-file id), resolved
+/// with one ASK and no index; `None` when the name needs the index (a label, an alias, or
+/// an unknown name, whose error suggests close names). It agrees with `EntityIndex::resolve`.
+pub fn resolve_explicit(backend: &Backend, text: &str) -> Result<Option<String>, Error> {
+    let text = text.trim();
+    if let Some(iri) = explicit_iri(text) {
+        return Ok(backend.mentions(&iri)?.then_some(iri));
+    }
+    if crate::facts::is_valid_id(text) {
+        let iri = vocab::entity_iri(text);
+        let labelled = backend.ask(&format!(
+            "ASK {{ VALUES ?p {{ rdfs:label skos:prefLabel skos:altLabel }} <{iri}> ?p ?l FILTER(isLiteral(?l)) }}"
+        ))?;
+        return Ok(labelled.then_some(iri));
+    }
+    Ok(None)
+}
+
+/// The IRI a name spells out: `<IRI>`, a full http(s)/urn IRI, or a prefixed name.
+fn explicit_iri(text: &str) -> Option<String> {
+    if let Some(iri) = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
+        Some(iri.to_owned())
+    } else if text.starts_with("http://") || text.starts_with("https://") || text.starts_with("urn:") {
+        Some(text.to_owned())
+    } else if !has_cjk(text) && !text.contains(' ') {
+        vocab::expand_prefixed(text)
+    } else {
+        None
+    }
+}
+
+/// Every labelled entity in a store, for lookup and completion.
+#[derive(Debug, Clone, Default)]
+pub struct EntityIndex {
+    entities: Vec<EntityNames>,
+}
+
+impl EntityIndex {
+    /// Reads the labels and aliases of every entity: labelled subjects that are not
+    /// ontology terms, claims or observations.
+    pub fn build(backend: &Backend, schema: &Schema) -> Result<EntityIndex, Error> {
+        let mut names = NameCollector::default();
+        for predicate in LABEL_PREDICATES {
+            backend.scan_predicate(predicate, &mut |iri, object| {
+                names.add(iri, predicate, object);
+                Ok(())
+            })?;
+        }
+        Ok(names.finish(schema))
+    }
+
+    /// The names of these IRIs only, read with a few CONSTRUCTs of their labels (batches of
+    /// a few hundred): what one description needs, chosen exactly as `build` chooses.
+    pub fn for_iris(backend: &Backend, schema: &Schema, iris: &[String]) -> Result<EntityIndex, Error> {
+        let plain: Vec<&String> = iris.iter().filter(|iri| crate::backend::is_plain_iri(iri)).collect();
+        let mut names = NameCollector::default();
+        for batch in plain.chunks(300) {
+            let query = format!(
+                "CONSTRUCT {{ ?n ?p ?l }} WHERE {{ {} VALUES ?p {{ rdfs:label skos:prefLabel skos:altLabel }} ?n ?p ?l }}",
+                crate::backend::values_clause("n", batch)
+            );
+            let graph = backend.construct(&query)?;
+            for predicate in LABEL_PREDICATES {
+                for triple in graph.triples_for_predicate(predicate) {
+                    if let oxigraph::model::NamedOrBlankNodeRef::NamedNode(subject) = triple.subject {
+                        names.add(subject.as_str(), predicate, triple.object);
+                    }
+                }
+            }
+        }
+        Ok(names.finish(schema))
     }
 
     /// All entities, sorted by IRI.
@@ -191,16 +265,7 @@ impl EntityIndex {
         if text.is_empty() {
             return Err(Error::input("empty entity name", None));
         }
-        let explicit = if let Some(iri) = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
-            Some(iri.to_owned())
-        } else if text.starts_with("http://") || text.starts_with("https://") || text.starts_with("urn:") {
-            Some(text.to_owned())
-        } else if !has_cjk(text) && !text.contains(' ') {
-            vocab::expand_prefixed(text)
-        } else {
-            None
-        };
-        if let Some(iri) = explicit {
+        if let Some(iri) = explicit_iri(text) {
             if backend.mentions(&iri)? {
                 return Ok(iri);
             }
@@ -274,6 +339,26 @@ mod tests {
         let hits = index().search(text, 5);
         let first = hits.first().expect("a hit");
         assert_eq!((vocab::entity_id(&first.iri).unwrap(), first.how), (expected_first, how), "{text}");
+    }
+
+    #[test]
+    fn labels_read_for_a_few_iris_are_the_index_labels() {
+        let backend = Backend::builtin(false).unwrap();
+        let schema = backend.read_schema().unwrap();
+        let full = EntityIndex::build(&backend, &schema).unwrap();
+        let iris: Vec<String> = full.entities().iter().map(|e| e.iri.clone()).collect();
+        let partial = EntityIndex::for_iris(&backend, &schema, &iris).unwrap();
+        assert_eq!(partial.entities(), full.entities());
+        let some = EntityIndex::for_iris(&backend, &schema, &[vocab::entity_iri("aliexpress")]).unwrap();
+        assert_eq!(some.entities().len(), 1);
+        assert_eq!(some.names(&vocab::entity_iri("aliexpress")), full.names(&vocab::entity_iri("aliexpress")));
+        assert_eq!(
+            resolve_explicit(&backend, "entity:aliexpress").unwrap(),
+            Some(vocab::entity_iri("aliexpress"))
+        );
+        assert_eq!(resolve_explicit(&backend, "aliexpress").unwrap(), Some(vocab::entity_iri("aliexpress")));
+        assert_eq!(resolve_explicit(&backend, "AliExpress").unwrap(), None, "a label needs the index");
+        assert_eq!(resolve_explicit(&backend, "entity:nobody-at-all").unwrap(), None);
     }
 
     #[test]

@@ -59,6 +59,9 @@ struct Descriptions {
     by_entity: std::collections::HashMap<(String, Lang), Arc<Description>>,
 }
 
+/// Above this many IRIs to label, the whole entity index is cheaper than label queries.
+const MAX_LABELS_BY_QUERY: usize = 3000;
+
 /// The most descriptions kept; past it the cache starts again.
 const MAX_DESCRIPTIONS: usize = 4096;
 
@@ -129,8 +132,7 @@ impl Session {
             }
         }
         let schema = self.schema()?;
-        let index = self.index()?;
-        let description = Arc::new(crate::describe::describe(&self.backend, &schema, &index, iri, lang)?);
+        let description = Arc::new(crate::describe::describe(&self.backend, &schema, iri, lang)?);
         let mut cache = self.views.descriptions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if cache.state != state || cache.by_entity.len() >= MAX_DESCRIPTIONS {
             cache.by_entity.clear();
@@ -140,8 +142,34 @@ impl Session {
         Ok(description)
     }
 
-    /// Resolves a user's entity name.
+    /// Names for these IRIs: the entity index when it is already built at this state (or the
+    /// set is large), else the labels of just these entities, read with a few queries, so a
+    /// one-shot command on a big store need not index every entity to label its answer.
+    pub fn labels_for(&self, iris: impl IntoIterator<Item = String>) -> Result<Arc<EntityIndex>, Error> {
+        let iris: std::collections::BTreeSet<String> = iris.into_iter().collect();
+        let state = self.state()?;
+        {
+            let slot = self.views.index.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(found) = slot.as_ref() {
+                if found.state == state {
+                    return Ok(found.value.clone());
+                }
+            }
+        }
+        if iris.len() > MAX_LABELS_BY_QUERY {
+            return self.index();
+        }
+        let schema = self.schema()?;
+        let iris: Vec<String> = iris.into_iter().collect();
+        Ok(Arc::new(EntityIndex::for_iris(&self.backend, &schema, &iris)?))
+    }
+
+    /// Resolves a user's entity name: an IRI, prefixed name or id with one ASK, anything else
+    /// with the entity index.
     pub fn resolve(&self, name: &str) -> Result<String, Error> {
+        if let Some(iri) = crate::resolve::resolve_explicit(&self.backend, name)? {
+            return Ok(iri);
+        }
         let index = self.index()?;
         index.resolve(&self.backend, name)
     }

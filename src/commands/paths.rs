@@ -96,21 +96,38 @@ pub struct RankedEntity {
 struct Prepared {
     projection: std::sync::Arc<crate::paths::Projection>,
     schema: std::sync::Arc<crate::schema::Schema>,
-    index: std::sync::Arc<crate::resolve::EntityIndex>,
     filter: EdgeFilter,
 }
 
+type Labels = std::sync::Arc<crate::resolve::EntityIndex>;
+
 impl Prepared {
-    /// The labeller of this projection's nodes and edges.
-    fn namer<'a>(&'a self, backend: &'a crate::backend::Backend, lang: crate::schema::Lang) -> Namer<'a> {
-        Namer { backend, schema: &self.schema, index: &self.index, projection: &self.projection, lang }
+    /// The labeller of this projection's nodes and edges, with the names in `labels`.
+    fn namer<'a>(
+        &'a self,
+        backend: &'a crate::backend::Backend,
+        labels: &'a Labels,
+        lang: crate::schema::Lang,
+    ) -> Namer<'a> {
+        Namer { backend, schema: &self.schema, index: labels, projection: &self.projection, lang }
+    }
+
+    /// The names of these nodes (and of the IRIs given), read once the answer is known.
+    fn labels(
+        &self,
+        session: &Session,
+        iris: impl IntoIterator<Item = String>,
+        nodes: impl IntoIterator<Item = petgraph::graph::NodeIndex<u32>>,
+    ) -> Result<Labels, Error> {
+        let iris: Vec<String> =
+            iris.into_iter().chain(nodes.into_iter().map(|n| self.projection.iri(n).into_owned())).collect();
+        session.labels_for(iris)
     }
 }
 
 fn prepare(session: &Session, via: &ViaArgs) -> Result<Prepared, Error> {
     let projection = session.projection()?;
     let schema = session.schema()?;
-    let index = session.index()?;
     let mut filter = EdgeFilter { properties: projection.filter_for(&schema, &via.via)?, ..EdgeFilter::default() };
     for name in via.avoid.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
         let iri = session.resolve(name)?;
@@ -118,7 +135,7 @@ fn prepare(session: &Session, via: &ViaArgs) -> Result<Prepared, Error> {
             filter.avoid.insert(node);
         }
     }
-    Ok(Prepared { projection, schema, index, filter })
+    Ok(Prepared { projection, schema, filter })
 }
 
 fn node_of(
@@ -149,8 +166,9 @@ pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Resu
         return Err(Error::input("--k must be at least 1", None));
     }
     let walk = Walk::new(&prepared.filter, args.directed);
-    let namer = prepared.namer(&session.backend, settings.lang);
     if from_iri == to_iri {
+        let labels = prepared.labels(session, [from_iri.clone()], [])?;
+        let namer = prepared.namer(&session.backend, &labels, settings.lang);
         // The path of an entity to itself has no hops, whether or not it has relations.
         let node = namer.node_json(&from_iri);
         return Ok(Outcome::found(Reply::Paths(PathsReply {
@@ -188,6 +206,9 @@ pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Resu
         }
         _ => Vec::new(),
     };
+    let labels =
+        prepared.labels(session, [from_iri.clone(), to_iri.clone()], paths.iter().flat_map(|p| p.nodes()))?;
+    let namer = prepared.namer(&session.backend, &labels, settings.lang);
     if paths.is_empty() {
         return Err(Error::NoResult(format!(
             "no path from {} to {}{}",
@@ -234,11 +255,12 @@ fn neighbor(
 pub fn run_neighbors(session: &Session, settings: &Settings, args: &NeighborsArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
-    let namer = prepared.namer(&session.backend, settings.lang);
     let found = match node {
         Some(node) => algo::neighborhood(&prepared.projection, node, args.depth, &Walk::new(&prepared.filter, false)),
         None => Vec::new(),
     };
+    let labels = prepared.labels(session, [iri.clone()], found.iter().flat_map(|(n, _, _, from)| [*n, *from]))?;
+    let namer = prepared.namer(&session.backend, &labels, settings.lang);
     let neighbors = found
         .iter()
         .map(|(n, depth, step, from)| neighbor(&namer, *n, *depth, step, *from))
@@ -255,12 +277,14 @@ pub fn run_neighbors(session: &Session, settings: &Settings, args: &NeighborsArg
 pub fn run_reach(session: &Session, settings: &Settings, args: &ReachArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
-    let namer = prepared.namer(&session.backend, settings.lang);
     let upstream = args.direction == Flow::Upstream;
     let found = match node {
         Some(node) => algo::reach(&prepared.projection, node, upstream, args.max_depth, &prepared.filter),
         None => Vec::new(),
     };
+    let labels =
+        prepared.labels(session, [iri.clone()], found.iter().flatten().flat_map(|(n, _, from)| [*n, *from]))?;
+    let namer = prepared.namer(&session.backend, &labels, settings.lang);
     let tiers = found
         .iter()
         .enumerate()
@@ -291,7 +315,6 @@ pub fn run_common(session: &Session, settings: &Settings, args: &CommonArgs) -> 
     let prepared = prepare(session, &args.via)?;
     let (a_iri, a) = node_of(session, &prepared, &args.a)?;
     let (b_iri, b) = node_of(session, &prepared, &args.b)?;
-    let namer = prepared.namer(&session.backend, settings.lang);
     let (ancestors, neighbors) = match (a, b) {
         (Some(a), Some(b)) => {
             let all = algo::shared_ancestors(&prepared.projection, a, b, &prepared.filter);
@@ -301,6 +324,12 @@ pub fn run_common(session: &Session, settings: &Settings, args: &CommonArgs) -> 
         }
         _ => (Vec::new(), Vec::new()),
     };
+    let labels = prepared.labels(
+        session,
+        [a_iri.clone(), b_iri.clone()],
+        ancestors.iter().map(|(n, _, _)| *n).chain(neighbors.iter().copied()),
+    )?;
+    let namer = prepared.namer(&session.backend, &labels, settings.lang);
     if ancestors.is_empty() && neighbors.is_empty() {
         return Err(Error::NoResult(format!(
             "{} and {} share no ancestor or neighbour",
@@ -326,13 +355,14 @@ pub fn run_common(session: &Session, settings: &Settings, args: &CommonArgs) -> 
 /// `central`.
 pub fn run_central(session: &Session, settings: &Settings, args: &CentralArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
-    let namer = prepared.namer(&session.backend, settings.lang);
     let (mut ranked, sampled) = algo::centrality(&prepared.projection, &prepared.filter, 2000);
     match args.by {
         Measure::Degree => ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0))),
         Measure::Betweenness => ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0))),
     }
     ranked.truncate(args.top);
+    let labels = prepared.labels(session, [], ranked.iter().map(|r| r.0))?;
+    let namer = prepared.namer(&session.backend, &labels, settings.lang);
     let rows = ranked
         .iter()
         .enumerate()

@@ -136,8 +136,8 @@ impl ExportFormat {
 /// Runs `export`: picks the subgraph and renders it in the asked format.
 pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Result<Exported, Error> {
     let schema = session.schema()?;
-    let index = session.index()?;
     let lang = settings.lang;
+    let label = |iri: &str| -> Result<String, Error> { Ok(session.labels_for([iri.to_owned()])?.label(iri, lang)) };
     // (subject, property, object) triples between entities, chosen by the options.
     let construct = match (&args.construct_text, &args.construct) {
         (Some(text), _) => Some(("the query".to_owned(), text.clone())),
@@ -177,26 +177,18 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
             let from = session.resolve(&ends[0])?;
             let to = session.resolve(&ends[1])?;
             let (Some(from_node), Some(to_node)) = (projection.node(&from), projection.node(&to)) else {
-                return Err(Error::NoResult(format!(
-                    "no path from {} to {}",
-                    index.label(&from, lang),
-                    index.label(&to, lang)
-                )));
+                return Err(Error::NoResult(format!("no path from {} to {}", label(&from)?, label(&to)?)));
             };
             let paths =
                 algo::k_shortest_paths(&projection, from_node, to_node, args.k.max(1), &Walk::new(&filter, false));
             if paths.is_empty() {
-                return Err(Error::NoResult(format!(
-                    "no path from {} to {}",
-                    index.label(&from, lang),
-                    index.label(&to, lang)
-                )));
+                return Err(Error::NoResult(format!("no path from {} to {}", label(&from)?, label(&to)?)));
             }
             paths.iter().flat_map(|p| p.steps.iter().map(|s| edge_triple(s.edge))).collect()
         } else if let Some(center) = &args.around {
             let iri = session.resolve(center)?;
             let Some(node) = projection.node(&iri) else {
-                return Err(Error::NoResult(format!("{} has no relations to draw", index.label(&iri, lang))));
+                return Err(Error::NoResult(format!("{} has no relations to draw", label(&iri)?)));
             };
             let mut keep: HashSet<_> = algo::neighborhood(&projection, node, args.depth, &Walk::new(&filter, false))
                 .into_iter()
@@ -222,6 +214,7 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
         let graph = rdf_subgraph(session, &triples)?;
         return Ok(Exported::Rdf { triples: graph, format: args.format.graph_format().unwrap_or_default() });
     }
+    let index = session.labels_for(triples.iter().flat_map(|(s, _, o)| [s.clone(), o.clone()]))?;
     let subgraph = build_subgraph(session, &schema, &index, lang, &triples, args.title.clone())?;
     let text = match args.format {
         ExportFormat::Dot => formats::dot(&subgraph),

@@ -77,7 +77,7 @@ impl Namer<'_> {
         let property = &self.projection.property(step.edge).iri;
         evidence_for(
             self.backend,
-            self.index,
+            self.schema,
             self.lang,
             NamedNodeRef::new_unchecked(&self.projection.iri(source)),
             NamedNodeRef::new_unchecked(property),
