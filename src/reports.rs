@@ -419,8 +419,8 @@ fn sources_cited(session: &Session, iris: &BTreeSet<String>) -> Result<Vec<Strin
   {values}
   {{ ?node a sg:SourceDocument . BIND(?node AS ?source) }}
   UNION {{ VALUES ?role {{ rdf:subject sg:observationOf }} ?claim ?role ?node . ?claim prov:wasDerivedFrom ?source }}
-  VALUES ?p {{ rdf:type schema:name schema:datePublished schema:url }}
   ?source ?p ?o
+  FILTER(?p IN (rdf:type, schema:name, schema:datePublished, schema:url))
 }}",
             values = crate::backend::values_clause("node", batch)
         );

@@ -171,13 +171,15 @@ impl EntityIndex {
     }
 
     /// The names of these IRIs only, read with a few CONSTRUCTs of their labels (batches of
-    /// a few hundred): what one description needs, chosen exactly as `build` chooses.
+    /// a few hundred): what one description needs, chosen exactly as `build` chooses. (The
+    /// predicates are a FILTER, not a second VALUES: oxigraph joins two VALUES blocks with a
+    /// pattern by scanning the whole store, 0.9 s at a million triples instead of 10 ms.)
     pub fn for_iris(backend: &Backend, schema: &Schema, iris: &[String]) -> Result<EntityIndex, Error> {
         let plain: Vec<&String> = iris.iter().filter(|iri| crate::backend::is_plain_iri(iri)).collect();
         let mut names = NameCollector::default();
         for batch in plain.chunks(300) {
             let query = format!(
-                "CONSTRUCT {{ ?n ?p ?l }} WHERE {{ {} VALUES ?p {{ rdfs:label skos:prefLabel skos:altLabel }} ?n ?p ?l }}",
+                "CONSTRUCT {{ ?n ?p ?l }} WHERE {{ {} ?n ?p ?l FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel)) }}",
                 crate::backend::values_clause("n", batch)
             );
             let graph = backend.construct(&query)?;

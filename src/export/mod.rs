@@ -236,7 +236,7 @@ fn types_and_labels<'a>(
     let mut out = oxigraph::model::Graph::new();
     for batch in nodes.chunks(300) {
         let query = format!(
-            "CONSTRUCT {{ ?n ?p ?o }} WHERE {{ {} VALUES ?p {{ rdf:type rdfs:label }} ?n ?p ?o }}",
+            "CONSTRUCT {{ ?n ?p ?o }} WHERE {{ {} ?n ?p ?o FILTER(?p IN (rdf:type, rdfs:label)) }}",
             crate::backend::values_clause("n", batch)
         );
         for triple in session.backend.construct(&query)?.iter() {
