@@ -55,5 +55,7 @@ pub mod serve;
 pub mod session;
 /// SPARQL evaluation with timeout, cancellation and permissions.
 pub mod sparql;
+/// Derived views kept on disk beside a store, keyed by the fingerprint of its files.
+pub mod views;
 /// Every IRI the code names.
 pub mod vocab;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// An entity's names, as the index knows them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct EntityNames {
     pub iri: String,
     pub en: Option<String>,
@@ -194,6 +194,16 @@ impl EntityIndex {
         Ok(names.finish(schema))
     }
 
+    /// The index's entries, to keep on disk (`views`).
+    pub fn to_stored(&self) -> &[EntityNames] {
+        &self.entities
+    }
+
+    /// The index back from its stored entries; `None` unless they are sorted by IRI.
+    pub fn from_stored(entities: Vec<EntityNames>) -> Option<EntityIndex> {
+        entities.windows(2).all(|w| w[0].iri < w[1].iri).then_some(EntityIndex { entities })
+    }
+
     /// All entities, sorted by IRI.
     pub fn entities(&self) -> &[EntityNames] {
         &self.entities
@@ -354,10 +364,7 @@ mod tests {
         let some = EntityIndex::for_iris(&backend, &schema, &[vocab::entity_iri("aliexpress")]).unwrap();
         assert_eq!(some.entities().len(), 1);
         assert_eq!(some.names(&vocab::entity_iri("aliexpress")), full.names(&vocab::entity_iri("aliexpress")));
-        assert_eq!(
-            resolve_explicit(&backend, "entity:aliexpress").unwrap(),
-            Some(vocab::entity_iri("aliexpress"))
-        );
+        assert_eq!(resolve_explicit(&backend, "entity:aliexpress").unwrap(), Some(vocab::entity_iri("aliexpress")));
         assert_eq!(resolve_explicit(&backend, "aliexpress").unwrap(), Some(vocab::entity_iri("aliexpress")));
         assert_eq!(resolve_explicit(&backend, "AliExpress").unwrap(), None, "a label needs the index");
         assert_eq!(resolve_explicit(&backend, "entity:nobody-at-all").unwrap(), None);

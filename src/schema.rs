@@ -44,7 +44,7 @@ impl Lang {
 
 /// Which way a hierarchical property points (`sg:hierarchy`): `Up` when the edge goes
 /// from a part to its whole, `Down` for the reverse.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Hierarchy {
     Up,
     Down,

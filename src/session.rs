@@ -109,14 +109,30 @@ impl Session {
     pub fn index(&self) -> Result<Arc<EntityIndex>, Error> {
         let state = self.state()?;
         let schema = self.schema()?;
-        cached(&self.views.index, &state, || EntityIndex::build(&self.backend, &schema))
+        cached(&self.views.index, &state, || {
+            crate::views::remembered(
+                &self.backend,
+                "entity-index",
+                || EntityIndex::build(&self.backend, &schema),
+                |index| index.to_stored().to_vec(),
+                EntityIndex::from_stored,
+            )
+        })
     }
 
     /// The path projection, built once per state and shared by every path command.
     pub fn projection(&self) -> Result<Arc<crate::paths::Projection>, Error> {
         let state = self.state()?;
         let schema = self.schema()?;
-        cached(&self.views.projection, &state, || crate::paths::Projection::build(&self.backend, &schema))
+        cached(&self.views.projection, &state, || {
+            crate::views::remembered(
+                &self.backend,
+                "projection",
+                || crate::paths::Projection::build(&self.backend, &schema),
+                crate::paths::Projection::to_stored,
+                crate::paths::Projection::from_stored,
+            )
+        })
     }
 
     /// Everything known about `iri`, built once per state of the data and language.

@@ -41,6 +41,31 @@ pub struct Embedded {
     read_only: bool,
     /// Incremented on every write, so derived views (schema, projection) know when to rebuild.
     version: AtomicU64,
+    /// For a read-only store: the fingerprint of its files just before it was opened, which
+    /// names the state it shows (later writes by another process are not seen).
+    opened_fingerprint: Option<String>,
+}
+
+/// The folder inside a store where derived views are kept between processes.
+pub const VIEWS_DIR: &str = "stratagraph-views";
+
+/// The names, sizes and modification times of a store's files: any write changes it (the
+/// write-ahead log grows, or new table files appear), so a view saved under it is current
+/// exactly while it matches. RocksDB's info logs, its lock and the views are left out.
+pub fn files_fingerprint(dir: &Path) -> Option<String> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).ok()? {
+        let entry = entry.ok()?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("LOG") || name == "LOCK" || name == VIEWS_DIR || name.starts_with('.') {
+            continue;
+        }
+        let metadata = entry.metadata().ok()?;
+        let modified = metadata.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+        entries.push(format!("{name} {} {modified}", metadata.len()));
+    }
+    entries.sort();
+    Some(entries.join("\n"))
 }
 
 impl Embedded {
@@ -85,7 +110,10 @@ fn open_on_disk(path: &Path, options: &StoreOptions, exists: bool) -> Result<Emb
                 Some("create it first, e.g. with `stratagraph load FILE --store DIR`".to_owned()),
             ));
         }
-        return Ok(Embedded::wrap(open_read_only(path)?, Some(path.to_path_buf()), true));
+        let fingerprint = files_fingerprint(path);
+        let mut graph = Embedded::wrap(open_read_only(path)?, Some(path.to_path_buf()), true);
+        graph.opened_fingerprint = fingerprint;
+        return Ok(graph);
     }
     let store = Store::open(path).map_err(|e| store_open_error(path, e))?;
     let graph = Embedded::wrap(store, Some(path.to_path_buf()), false);
@@ -116,7 +144,15 @@ impl Embedded {
     }
 
     fn wrap(store: Store, location: Option<PathBuf>, read_only: bool) -> Embedded {
-        Embedded { store, location, read_only, version: AtomicU64::new(0) }
+        Embedded { store, location, read_only, version: AtomicU64::new(0), opened_fingerprint: None }
+    }
+
+    /// Where this store keeps derived views, and the fingerprint of the state they must
+    /// match; `None` for a store in memory.
+    pub fn views_key(&self) -> Option<(PathBuf, String)> {
+        let location = self.location.as_ref()?;
+        let fingerprint = if self.read_only { self.opened_fingerprint.clone()? } else { files_fingerprint(location)? };
+        Some((location.join(VIEWS_DIR), fingerprint))
     }
 
     fn seed(&self, bare: bool) -> Result<(), Error> {

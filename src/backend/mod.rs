@@ -208,6 +208,15 @@ impl Backend {
         self.ask(&format!("ASK {{ <{iri}> a ?type }}"))
     }
 
+    /// Where derived views of this backend are kept between processes, and the fingerprint
+    /// of the state they must match (embedded stores on disk only).
+    pub fn views_key(&self) -> Option<(std::path::PathBuf, String)> {
+        match self {
+            Backend::Embedded(embedded) => embedded.views_key(),
+            Backend::Remote(_) => None,
+        }
+    }
+
     /// True when the IRI appears as a subject or an object.
     pub fn mentions(&self, iri: &str) -> Result<bool, Error> {
         if !is_plain_iri(iri) {

@@ -206,8 +206,7 @@ pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Resu
         }
         _ => Vec::new(),
     };
-    let labels =
-        prepared.labels(session, [from_iri.clone(), to_iri.clone()], paths.iter().flat_map(|p| p.nodes()))?;
+    let labels = prepared.labels(session, [from_iri.clone(), to_iri.clone()], paths.iter().flat_map(|p| p.nodes()))?;
     let namer = prepared.namer(&session.backend, &labels, settings.lang);
     if paths.is_empty() {
         return Err(Error::NoResult(format!(

@@ -18,12 +18,23 @@ use std::collections::HashSet;
 use std::hash::Hasher;
 
 /// One interned property.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PropertyEntry {
     pub iri: String,
     pub group: Option<String>,
     /// `up` when the edge points from a part to its whole, `down` for the reverse.
     pub hierarchy: Option<Hierarchy>,
+}
+
+/// A projection's arrays as they are kept on disk between processes.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct StoredProjection {
+    properties: Vec<PropertyEntry>,
+    names: String,
+    starts: Vec<u32>,
+    nodes: u32,
+    /// (source, target, property) in edge order, so a loaded projection is the built one.
+    edges: Vec<(u32, u32, u16)>,
 }
 
 /// The projected graph.
@@ -169,6 +180,50 @@ impl Projection {
         self.starts = starts;
         self.index = index;
         self.graph = graph;
+    }
+
+    /// The projection as plain arrays, to keep on disk (`views`).
+    pub fn to_stored(&self) -> StoredProjection {
+        StoredProjection {
+            properties: self.properties.clone(),
+            names: self.names.clone(),
+            starts: self.starts.clone(),
+            nodes: self.graph.node_count() as u32,
+            edges: self
+                .graph
+                .raw_edges()
+                .iter()
+                .map(|e| (e.source().index() as u32, e.target().index() as u32, e.weight))
+                .collect(),
+        }
+    }
+
+    /// The projection back from its stored arrays; `None` when they do not fit together.
+    pub fn from_stored(stored: StoredProjection) -> Option<Projection> {
+        let StoredProjection { properties, names, starts, nodes, edges } = stored;
+        let n = nodes as usize;
+        if starts.len() != n + 1 || starts.last().copied() != Some(names.len() as u32) {
+            return None;
+        }
+        if starts.windows(2).any(|w| w[0] > w[1] || !names.is_char_boundary(w[1] as usize)) {
+            return None;
+        }
+        if edges.iter().any(|(s, t, p)| *s as usize >= n || *t as usize >= n || *p as usize >= properties.len()) {
+            return None;
+        }
+        let mut graph = DiGraph::with_capacity(n, edges.len());
+        for id in 0..nodes {
+            graph.add_node(id);
+        }
+        for (source, target, property) in edges {
+            graph.add_edge(NodeIndex::new(source as usize), NodeIndex::new(target as usize), property);
+        }
+        let mut index = HashTable::with_capacity(n);
+        for id in 0..nodes {
+            let hash = name_hash(name_of(&names, &starts, id));
+            index.insert_unique(hash, id, |id| name_hash(name_of(&names, &starts, *id)));
+        }
+        Some(Projection { graph, properties, names, starts, index })
     }
 
     fn empty() -> Projection {

@@ -497,3 +497,43 @@ fn readers_work_while_another_process_holds_the_store() {
         .stdout_has("1688overseas");
     holder.close();
 }
+
+#[test]
+fn views_are_kept_beside_the_store_and_follow_its_writes() {
+    let store = StoreDir::new();
+    let path = |args: &[&str]| Test::new().args(["--store", store.arg()]).args(args).run();
+    // The first command creates the store; the next (read-only, as every command that only
+    // reads opens an existing store) builds the projection and the entity index and keeps
+    // them.
+    path(&["describe", "Choice"]).success();
+    let first = path(&["path", "Jiang Fan", "1688overseas"]).success();
+    let views = store.path.join("stratagraph-views");
+    assert!(views.join("projection.view").is_file(), "the projection is kept");
+    assert!(views.join("entity-index.view").is_file(), "the entity index is kept");
+    // A second process reads them, and answers the same.
+    let modified = std::fs::metadata(views.join("projection.view")).unwrap().modified().unwrap();
+    let second = path(&["path", "Jiang Fan", "1688overseas"]).success();
+    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(std::fs::metadata(views.join("projection.view")).unwrap().modified().unwrap(), modified);
+    let read_only =
+        Test::new().args(["--store", store.arg(), "--read-only", "path", "Jiang Fan", "1688overseas"]).run();
+    assert_eq!(read_only.success().stdout, first.stdout);
+    // A write makes the kept views stale: the next command sees the new relation and name.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.ttl");
+    std::fs::write(
+        &file,
+        "@prefix sg: <https://w3id.org/stratagraph/ontology#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\
+         <https://w3id.org/stratagraph/id/view-test-co> a sg:Company ; rdfs:label \"View Test Co\"@en ;\n\
+           sg:competesWith <https://w3id.org/stratagraph/id/temu> .\n",
+    )
+    .unwrap();
+    path(&["load", file.to_str().unwrap()]).success();
+    path(&["path", "View Test Co", "Temu"]).success().stdout_has("View Test Co —competes with→ Temu");
+    path(&["search", "View Test"]).success().stdout_has("View Test Co");
+    // A broken view file is rebuilt, not trusted.
+    std::fs::write(views.join("projection.view"), b"not a view").unwrap();
+    path(&["path", "View Test Co", "Temu"]).success().stdout_has("View Test Co —competes with→ Temu");
+    // The views folder does not disturb the store.
+    path(&["validate"]).success();
+}

@@ -1,0 +1,70 @@
+//! Derived views kept between processes: the entity index and the path projection of an
+//! embedded store on disk are saved in its `stratagraph-views/` folder under the fingerprint
+//! of the store's files (`backend::embedded::files_fingerprint`), and a later process whose
+//! store has the same fingerprint reads them instead of rebuilding them from every triple.
+//! A view saved under another fingerprint, by another version of stratagraph, or broken, is
+//! rebuilt. Views are saved by read-only processes only (one-shot commands that read open
+//! the store read-only), whose files cannot change under them; saving is best effort (a
+//! folder that cannot be written only means the next process rebuilds).
+//!
+//! Architecture Invariant: a view is used only when its fingerprint is the store's, so no
+//! view is used stale; within a process the session still keys views by the state token.
+
+use crate::backend::Backend;
+use crate::error::Error;
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+
+/// What a view file holds.
+#[derive(Serialize, Deserialize)]
+struct Stored<T> {
+    version: String,
+    kind: String,
+    fingerprint: String,
+    value: T,
+}
+
+/// The view `kind` of `backend`: read from disk when saved at the store's current state,
+/// else built with `build` and saved. `to_stored` and `from_stored` convert to the form kept.
+pub fn remembered<T, S>(
+    backend: &Backend,
+    kind: &str,
+    build: impl FnOnce() -> Result<T, Error>,
+    to_stored: impl Fn(&T) -> S,
+    from_stored: impl Fn(S) -> Option<T>,
+) -> Result<T, Error>
+where
+    S: Serialize + DeserializeOwned,
+{
+    let Some((dir, fingerprint)) = backend.views_key() else {
+        return build();
+    };
+    let path = dir.join(format!("{kind}.view"));
+    if let Ok(bytes) = std::fs::read(&path) {
+        if let Ok(stored) = postcard::from_bytes::<Stored<S>>(&bytes) {
+            if stored.version == env!("CARGO_PKG_VERSION") && stored.kind == kind && stored.fingerprint == fingerprint {
+                if let Some(value) = from_stored(stored.value) {
+                    return Ok(value);
+                }
+            }
+        }
+    }
+    let value = build()?;
+    // A store open for writing may still change its files before it closes (RocksDB flushes
+    // and rewrites its manifest), so only a read-only process, whose files stay as they were
+    // when it opened, keeps what it built.
+    if !backend.is_read_only() {
+        return Ok(value);
+    }
+    let stored = Stored {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        kind: kind.to_owned(),
+        fingerprint,
+        value: to_stored(&value),
+    };
+    if let Ok(bytes) = postcard::to_allocvec(&stored) {
+        if std::fs::create_dir_all(&dir).is_ok() {
+            let _ = crate::output::write_atomic(&path, &bytes);
+        }
+    }
+    Ok(value)
+}
