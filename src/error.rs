@@ -118,7 +118,16 @@ impl Error {
 impl From<oxigraph::store::StorageError> for Error {
     fn from(error: oxigraph::store::StorageError) -> Error {
         let text = error.to_string();
-        if text.contains("LOCK") || text.contains("lock") {
+        // By what RocksDB says, not by any word in it: "block checksum" holds "lock" too.
+        if text.contains("Corruption") || text.contains("checksum mismatch") || text.contains("corrupted") {
+            Error::store(
+                format!("the store is corrupted ({})", first_line(&text)),
+                Some(
+                    "restore it from a dump (`stratagraph dump`) or a backup; `stratagraph validate` checks a store"
+                        .to_owned(),
+                ),
+            )
+        } else if text.contains("/LOCK") || text.contains("lock hold by current process") {
             Error::store(
                 format!("the store is in use by another process ({})", first_line(&text)),
                 Some("close the other stratagraph, or open the store with --read-only".to_owned()),

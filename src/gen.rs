@@ -254,10 +254,21 @@ pub fn write_ecosystem(eco: &Ecosystem, format: GenFormat, out: &mut dyn Write) 
     Ok(())
 }
 
+/// The most entities one `gen` makes (about 430M triples).
+pub const MAX_ENTITIES: usize = 100_000_000;
+
 /// Runs `gen`: a note on what was generated, and the writer of its text.
 pub fn execute(args: &GenArgs) -> Result<(String, impl FnOnce(&mut dyn Write) -> Result<(), Error> + Send), Error> {
     if args.entities == 0 {
         return Err(Error::input("--entities must be at least 1", None));
+    }
+    // About 4.3 triples and a few hundred bytes of memory per entity: a billion entities is
+    // past any machine this runs on, so larger counts are refused before anything is made.
+    if args.entities > MAX_ENTITIES {
+        return Err(Error::input(
+            format!("--entities {} is more than the {MAX_ENTITIES} gen makes", args.entities),
+            Some("generate in parts with different --seed values".to_owned()),
+        ));
     }
     let eco = generate(args.entities, args.seed);
     let note = format!("generated {} entities and {} relations (seed {})", eco.kinds.len(), eco.edges.len(), args.seed);

@@ -25,7 +25,18 @@ pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::
     if path.is_dir() {
         return Err(Error::store(format!("cannot write {}: it is a folder", path.display()), None));
     }
-    let mut temp = tempfile::Builder::new().prefix(".stratagraph-").suffix(".tmp").tempfile_in(dir).map_err(fail)?;
+    // A new file gets the usual mode less the umask (the system applies it), not the 0600 of
+    // a temporary file; a file that is replaced keeps its mode.
+    let existing = std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| m.permissions());
+    let mut temp = tempfile::Builder::new()
+        .prefix(".stratagraph-")
+        .suffix(".tmp")
+        .permissions(default_permissions())
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    if let Some(permissions) = existing {
+        temp.as_file().set_permissions(permissions).map_err(fail)?;
+    }
     {
         let mut buffered = std::io::BufWriter::new(temp.as_file_mut());
         fill(&mut buffered).map_err(fail)?;
@@ -34,4 +45,15 @@ pub fn write_atomic_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::
     temp.as_file().sync_all().map_err(fail)?;
     temp.persist(path).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+#[cfg(unix)]
+fn default_permissions() -> std::fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::Permissions::from_mode(0o666)
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> std::fs::Permissions {
+    std::fs::File::open(".").and_then(|f| f.metadata()).map(|m| m.permissions()).unwrap_or_else(|_| unreachable!())
 }

@@ -86,7 +86,7 @@ fn run(cli: Cli) -> i32 {
     match execute(&session, command, &cli.settings, &progress) {
         Ok(output) => {
             let status = output.status;
-            let mut stdout = WatchedStdout { inner: std::io::stdout().lock(), failed: false };
+            let mut stdout = WatchedStdout { inner: std::io::stdout().lock(), failed: None };
             match output.deliver(&mut stdout) {
                 Ok(notes) => {
                     if !quiet {
@@ -96,8 +96,18 @@ fn run(cli: Cli) -> i32 {
                     }
                     status
                 }
-                // A closed pipe (`| head`) is how a reader says it has seen enough.
-                Err(_) if stdout.failed => exit::OK,
+                // A closed pipe (`| head`) is how a reader says it has seen enough; any
+                // other failure to write (a full disk, an I/O error) is reported.
+                Err(_) if stdout.failed.as_ref().is_some_and(|(kind, _)| *kind == std::io::ErrorKind::BrokenPipe) => {
+                    exit::OK
+                }
+                Err(_) if stdout.failed.is_some() => report(&Error::store(
+                    format!(
+                        "cannot write to standard output: {}",
+                        stdout.failed.as_ref().map_or("i/o error", |(_, message)| message.as_str())
+                    ),
+                    Some("check the disk or the file standard output goes to".to_owned()),
+                )),
                 Err(error) => report(&error),
             }
         }
@@ -105,19 +115,25 @@ fn run(cli: Cli) -> i32 {
     }
 }
 
-/// Standard output that remembers whether a write to it failed.
+/// Standard output that remembers how a write to it failed.
 struct WatchedStdout<W> {
     inner: W,
-    failed: bool,
+    failed: Option<(std::io::ErrorKind, String)>,
+}
+
+impl<W: Write> WatchedStdout<W> {
+    fn note(&mut self, error: &std::io::Error) {
+        self.failed.get_or_insert_with(|| (error.kind(), error.to_string()));
+    }
 }
 
 impl<W: Write> Write for WatchedStdout<W> {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.inner.write(bytes).inspect_err(|_| self.failed = true)
+        self.inner.write(bytes).inspect_err(|e| self.note(e))
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        self.inner.flush().inspect_err(|_| self.failed = true)
+        self.inner.flush().inspect_err(|e| self.note(e))
     }
 }
 

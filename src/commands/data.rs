@@ -247,6 +247,14 @@ pub fn load_inputs(paths: &[PathBuf], format: Option<&str>) -> Result<Vec<LoadIn
                     Some("check the path".to_owned()),
                 ));
             }
+            // A device or a pipe is refused before the store is touched: reading one could
+            // block or grow without end while the load holds the store's write lock.
+            if !path.is_file() {
+                return Err(Error::input(
+                    format!("{name} is not a regular file"),
+                    Some("give the path of a file (not a folder, device or pipe)".to_owned()),
+                ));
+            }
             let rdf = rdf_format(path, format).ok_or_else(|| {
                 Error::input(
                     match format {

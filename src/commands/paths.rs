@@ -165,6 +165,9 @@ pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Resu
     if args.k == Some(0) {
         return Err(Error::input("--k must be at least 1", None));
     }
+    if args.limit == Some(0) {
+        return Err(Error::input("--limit must be at least 1", None));
+    }
     let walk = Walk::new(&prepared.filter, args.directed);
     if from_iri == to_iri {
         let labels = prepared.labels(session, [from_iri.clone()], [])?;

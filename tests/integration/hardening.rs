@@ -331,3 +331,139 @@ fn rust_backtrace_still_shows_the_trace() {
         .stderr_has("stack backtrace")
         .stderr_has("please report it");
 }
+
+/// Runs the binary under a shell with this umask, in a temporary folder.
+fn with_umask(umask: &str, dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("umask {umask} && exec \"$0\" \"$@\""))
+        .arg(binary())
+        .args(args)
+        .current_dir(dir)
+        .env("STRATAGRAPH_NETRC", "/nonexistent")
+        .output()
+        .expect("run under sh")
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_honour_the_umask_and_keep_an_existing_mode() {
+    // Regression (issue 16, class 6; issue 17): files written with -o were created 0600.
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |name: &str| std::fs::metadata(dir.path().join(name)).unwrap().permissions().mode() & 0o777;
+    for (umask, expected) in [("022", 0o644), ("027", 0o640), ("077", 0o600)] {
+        let name = format!("graph-{umask}.dot");
+        let out = with_umask(umask, dir.path(), &["export", "--around", "Choice", "-o", &name]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(mode(&name), expected, "umask {umask}");
+    }
+    // A file that is replaced keeps its mode.
+    let kept = dir.path().join("kept.tsv");
+    std::fs::write(&kept, "old").unwrap();
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o664)).unwrap();
+    let out = with_umask("077", dir.path(), &["query", "ASK {}", "--format", "tsv", "-o", "kept.tsv"]);
+    assert!(out.status.success());
+    assert_eq!(mode("kept.tsv"), 0o664);
+    assert_ne!(std::fs::read_to_string(&kept).unwrap(), "old");
+}
+
+#[test]
+fn a_full_disk_on_standard_output_is_an_error_but_a_closed_pipe_is_not() {
+    // Regression (issue 16, class 7): `dump > /dev/full` exited 0 with no message.
+    if !std::path::Path::new("/dev/full").exists() {
+        eprintln!("skipping: no /dev/full here");
+        return;
+    }
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Command::new(binary()).args(["dump"]).stdout(full).stderr(Stdio::piped()).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write to standard output"), "{stderr}");
+    // `| head` closes the pipe early: that ends quietly.
+    let mut child =
+        Command::new(binary()).args(["dump"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_corrupted_store_says_so_and_is_not_in_use() {
+    // Regression (issue 16, class 9): "block checksum" was read as a lock problem.
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kb");
+    let store_arg = store.to_str().unwrap();
+    Test::new().args(["load", "--store", store_arg, "--bare", "/dev/null", "--format", "ntriples"]).run();
+    Test::new().args(["describe", "--store", store_arg, "ontology"]).run();
+    let manifest = std::fs::read_dir(&store)
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| e.file_name().to_string_lossy().starts_with("MANIFEST"))
+        .expect("a MANIFEST file")
+        .path();
+    let mut bytes = std::fs::read(&manifest).unwrap();
+    for byte in bytes.iter_mut().skip(8) {
+        *byte ^= 0x5a;
+    }
+    std::fs::write(&manifest, bytes).unwrap();
+    let out = Test::new().args(["query", "--store", store_arg, "ASK {}"]).run();
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("corrupt"), "{}", out.stderr);
+    assert!(!out.stderr.contains("in use"), "{}", out.stderr);
+}
+
+#[test]
+fn impossible_sizes_are_usage_errors() {
+    // Regression (issue 16, classes 10 and 13): a 32 TB allocation aborted; --limit 0 said "no path".
+    let huge = Test::new().args(["gen", "--entities", "1000000000000"]).run();
+    assert_eq!(huge.code, 2, "{}", huge.stderr);
+    assert!(huge.stderr.contains("--entities"), "{}", huge.stderr);
+    let zero = Test::new().args(["path", "Choice", "Temu", "--all", "--max-len", "3", "--limit", "0"]).run();
+    assert_eq!(zero.code, 2, "{}", zero.stderr);
+    assert!(zero.stderr.contains("--limit must be at least 1"), "{}", zero.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_are_refused_where_a_file_is_expected() {
+    // Regression (issue 16, class 3): a FIFO blocked `load` forever, holding the write lock;
+    // /dev/zero grew without bound.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.nt");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let fifo = fifo.to_str().unwrap().to_owned();
+    let store = dir.path().join("kb").to_str().unwrap().to_owned();
+    let cases: Vec<Vec<String>> = vec![
+        vec!["load".into(), fifo.clone(), "--store".into(), store.clone()],
+        vec!["check".into(), fifo.clone()],
+        vec!["query".into(), "-f".into(), fifo.clone()],
+        vec!["query".into(), "-f".into(), "/dev/zero".into()],
+        vec!["check".into(), "/dev/zero".into()],
+        vec!["export".into(), "--construct".into(), "/dev/zero".into()],
+    ];
+    for args in cases {
+        let mut child = Command::new(binary())
+            .args(&args)
+            .current_dir(dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("`{}` did not end", args.join(" "));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(2), "`{}`: {stderr}", args.join(" "));
+        assert!(stderr.contains("not a regular file"), "`{}`: {stderr}", args.join(" "));
+    }
+}
