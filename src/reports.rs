@@ -146,16 +146,19 @@ pub fn parse_report(origin: &str, name: &str, text: &str) -> Result<Report, Erro
             Some("start the file with `# title: ...`".to_owned()),
         ));
     };
-    let parsed = spargebra::SparqlParser::new();
-    let parsed = crate::vocab::PREFIXES
-        .iter()
-        .fold(parsed, |p, (prefix, iri)| p.with_prefix(*prefix, *iri).expect("valid prefixes"));
-    let query = parsed.parse_query(text).map_err(|e| match sparql::syntax_error(text, &e) {
+    let located = |error: Error| match error {
         Error::Syntax { message, excerpt, position } => {
             Error::Syntax { message: format!("{origin}: {message}"), excerpt, position }
         }
+        Error::Input { message, hint } => Error::Input { message: format!("{origin}: {message}"), hint },
         other => other,
-    })?;
+    };
+    let query = match sparql::parse(text, &sparql::QueryOptions::default()).map_err(located)? {
+        sparql::Parsed::Query(query) => query,
+        sparql::Parsed::Update(_) => {
+            return Err(Error::input(format!("{origin}: a report is a query, not an update"), None));
+        }
+    };
     let variables = query_variables(&query.to_string());
     for (param, line) in &params {
         if !variables.contains(&param.name) {

@@ -41,37 +41,18 @@ impl QueryOptions {
 
 /// Parses and runs `text` on `backend`.
 pub fn run(backend: &Backend, text: &str, options: &QueryOptions) -> Result<Answer, Error> {
-    let depth = crate::limits::nesting_depth(text);
-    if depth > MAX_NESTING {
-        return Err(Error::input(
-            format!("the query nests brackets {depth} deep, more than the {MAX_NESTING} allowed"),
-            Some("flatten the query".to_owned()),
-        ));
-    }
-    match parser(options).parse_query(text) {
-        Ok(query) => run_query(backend, query, options),
-        Err(query_error) => match parser(options).parse_update(text) {
-            Ok(update) => run_update(backend, update, options),
-            Err(update_error) => {
-                let looks_like_update =
-                    first_keyword(text).is_some_and(|k| UPDATE_KEYWORDS.contains(&k.to_ascii_uppercase().as_str()));
-                Err(syntax_error(text, if looks_like_update { &update_error } else { &query_error }))
-            }
-        },
+    match parse(text, options)? {
+        Parsed::Query(query) => run_query(backend, query, options),
+        Parsed::Update(update) => run_update(backend, update, options),
     }
 }
 
 /// `text` with its dataset set to these graphs: the SPARQL protocol's `default-graph-uri` and
 /// `named-graph-uri`, which override the query's own FROM and FROM NAMED.
 pub fn with_dataset(text: &str, default: &[String], named: &[String], options: &QueryOptions) -> Result<String, Error> {
-    let depth = crate::limits::nesting_depth(text);
-    if depth > MAX_NESTING {
-        return Err(Error::input(
-            format!("the query nests brackets {depth} deep, more than the {MAX_NESTING} allowed"),
-            Some("flatten the query".to_owned()),
-        ));
-    }
-    let mut query = parser(options).parse_query(text).map_err(|e| syntax_error(text, &e))?;
+    let Parsed::Query(mut query) = parse(text, options)? else {
+        return Err(Error::input("an update cannot name a dataset with default-graph-uri", None));
+    };
     let iris = |list: &[String]| {
         list.iter()
             .map(|iri| {
@@ -285,5 +266,172 @@ mod tests {
     fn first_keyword_skips_the_prologue() {
         assert_eq!(first_keyword("# c\nPREFIX a: <x:>\n insert data {}"), Some("insert"));
         assert_eq!(first_keyword("SELECT * {}"), Some("SELECT"));
+    }
+}
+
+/// The deepest algebra a query or update may have: nested operators, chained UNION,
+/// OPTIONAL, MINUS or FILTER, property-path steps, and the patterns of one group (which the
+/// optimizer turns into a chain of joins) all count. Deeper ones are refused (exit 2), so
+/// the recursive optimizer and evaluator cannot exhaust their stack.
+pub const MAX_ALGEBRA_DEPTH: usize = 400;
+
+/// Texts longer than this are parsed, measured and (when refused) dropped on a thread with a
+/// deep stack: a short text cannot nest deep enough to need it.
+const LONG_TEXT: usize = 2_000;
+/// The stack of that thread (reserved address space; only what is used is committed).
+const PARSE_STACK: usize = 1 << 30;
+
+/// A parsed request.
+pub enum Parsed {
+    Query(spargebra::Query),
+    Update(spargebra::Update),
+}
+
+/// Parses `text` as a query, else as an update, within the nesting and depth bounds.
+pub fn parse(text: &str, options: &QueryOptions) -> Result<Parsed, Error> {
+    let depth = crate::limits::nesting_depth(text);
+    if depth > MAX_NESTING {
+        return Err(Error::input(
+            format!("the query nests brackets {depth} deep, more than the {MAX_NESTING} allowed"),
+            Some("flatten the query".to_owned()),
+        ));
+    }
+    if text.len() <= LONG_TEXT {
+        return parse_and_measure(text, options);
+    }
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("sparql-parse".to_owned())
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, || parse_and_measure(text, options))
+            .map_err(|e| Error::store(format!("cannot start a parsing thread: {e}"), None))?
+            .join()
+            .map_err(|_| Error::Internal("the parsing thread stopped".to_owned()))?
+    })
+}
+
+fn parse_and_measure(text: &str, options: &QueryOptions) -> Result<Parsed, Error> {
+    let parsed = match parser(options).parse_query(text) {
+        Ok(query) => Parsed::Query(query),
+        Err(query_error) => match parser(options).parse_update(text) {
+            Ok(update) => Parsed::Update(update),
+            Err(update_error) => {
+                let looks_like_update =
+                    first_keyword(text).is_some_and(|k| UPDATE_KEYWORDS.contains(&k.to_ascii_uppercase().as_str()));
+                return Err(syntax_error(text, if looks_like_update { &update_error } else { &query_error }));
+            }
+        },
+    };
+    let depth = match &parsed {
+        Parsed::Query(query) => pattern_depth(query_pattern(query), 0),
+        Parsed::Update(update) => update
+            .operations
+            .iter()
+            .map(|operation| match operation {
+                GraphUpdateOperation::DeleteInsert { pattern, .. } => pattern_depth(pattern, 0),
+                _ => 0,
+            })
+            .max()
+            .unwrap_or(0),
+    };
+    if depth > MAX_ALGEBRA_DEPTH {
+        // Dropping the tree recurses too: it goes here, on this thread's deep stack.
+        drop(parsed);
+        return Err(Error::input(
+            format!("the query is more than {MAX_ALGEBRA_DEPTH} operations deep"),
+            Some("split it: chains of thousands of operators, UNIONs, OPTIONALs, FILTERs or path steps, or thousands of patterns in one group, are refused".to_owned()),
+        ));
+    }
+    Ok(parsed)
+}
+
+/// How deep a pattern's algebra goes, from `level`; stops counting past the bound.
+fn pattern_depth(pattern: &spargebra::algebra::GraphPattern, level: usize) -> usize {
+    use spargebra::algebra::GraphPattern as P;
+    if level > MAX_ALGEBRA_DEPTH {
+        return level;
+    }
+    let next = level + 1;
+    match pattern {
+        P::Bgp { patterns } => level + patterns.len(),
+        P::Path { path, .. } => path_depth(path, next),
+        P::Values { .. } => next,
+        P::Join { left, right } | P::Union { left, right } | P::Minus { left, right } | P::Lateral { left, right } => {
+            pattern_depth(left, next).max(pattern_depth(right, next))
+        }
+        P::LeftJoin { left, right, expression } => pattern_depth(left, next)
+            .max(pattern_depth(right, next))
+            .max(expression.as_ref().map_or(0, |e| expression_depth(e, next))),
+        P::Filter { expr, inner } => pattern_depth(inner, next).max(expression_depth(expr, next)),
+        P::Extend { inner, expression, .. } => pattern_depth(inner, next).max(expression_depth(expression, next)),
+        P::OrderBy { inner, expression } => pattern_depth(inner, next).max(
+            expression
+                .iter()
+                .map(|o| match o {
+                    spargebra::algebra::OrderExpression::Asc(e) | spargebra::algebra::OrderExpression::Desc(e) => {
+                        expression_depth(e, next)
+                    }
+                })
+                .max()
+                .unwrap_or(0),
+        ),
+        P::Group { inner, aggregates, .. } => pattern_depth(inner, next).max(
+            aggregates
+                .iter()
+                .map(|(_, a)| match a {
+                    spargebra::algebra::AggregateExpression::FunctionCall { expr, .. } => expression_depth(expr, next),
+                    spargebra::algebra::AggregateExpression::CountSolutions { .. } => 0,
+                })
+                .max()
+                .unwrap_or(0),
+        ),
+        P::Graph { inner, .. }
+        | P::Project { inner, .. }
+        | P::Distinct { inner }
+        | P::Reduced { inner }
+        | P::Slice { inner, .. }
+        | P::Service { inner, .. } => pattern_depth(inner, next),
+    }
+}
+
+fn expression_depth(expression: &spargebra::algebra::Expression, level: usize) -> usize {
+    use spargebra::algebra::Expression as E;
+    if level > MAX_ALGEBRA_DEPTH {
+        return level;
+    }
+    let next = level + 1;
+    let all = |items: &[E]| items.iter().map(|e| expression_depth(e, next)).max().unwrap_or(next);
+    match expression {
+        E::NamedNode(_) | E::Literal(_) | E::Variable(_) | E::Bound(_) => level,
+        E::Or(a, b)
+        | E::And(a, b)
+        | E::Equal(a, b)
+        | E::SameTerm(a, b)
+        | E::Greater(a, b)
+        | E::GreaterOrEqual(a, b)
+        | E::Less(a, b)
+        | E::LessOrEqual(a, b)
+        | E::Add(a, b)
+        | E::Subtract(a, b)
+        | E::Multiply(a, b)
+        | E::Divide(a, b) => expression_depth(a, next).max(expression_depth(b, next)),
+        E::UnaryPlus(a) | E::UnaryMinus(a) | E::Not(a) => expression_depth(a, next),
+        E::In(a, list) => expression_depth(a, next).max(all(list)),
+        E::Exists(pattern) => pattern_depth(pattern, next),
+        E::If(a, b, c) => expression_depth(a, next).max(expression_depth(b, next)).max(expression_depth(c, next)),
+        E::Coalesce(list) | E::FunctionCall(_, list) => all(list),
+    }
+}
+
+fn path_depth(path: &spargebra::algebra::PropertyPathExpression, level: usize) -> usize {
+    use spargebra::algebra::PropertyPathExpression as Path;
+    if level > MAX_ALGEBRA_DEPTH {
+        return level;
+    }
+    let next = level + 1;
+    match path {
+        Path::NamedNode(_) | Path::NegatedPropertySet(_) => level,
+        Path::Reverse(p) | Path::ZeroOrMore(p) | Path::OneOrMore(p) | Path::ZeroOrOne(p) => path_depth(p, next),
+        Path::Sequence(a, b) | Path::Alternative(a, b) => path_depth(a, next).max(path_depth(b, next)),
     }
 }

@@ -467,3 +467,53 @@ fn pipes_and_devices_are_refused_where_a_file_is_expected() {
         assert!(stderr.contains("not a regular file"), "`{}`: {stderr}", args.join(" "));
     }
 }
+
+/// `n` copies of `item` joined by `separator`.
+fn chain(item: &str, separator: &str, n: usize) -> String {
+    vec![item; n].join(separator)
+}
+
+#[test]
+fn queries_deep_without_brackets_are_refused_not_a_crash() {
+    // Regression (issue 16, class 1): flat syntax builds deep algebra, which overflowed the
+    // stack and aborted the process (exit 134). Every construct at 20,000.
+    let n = 20_000;
+    let cases = [
+        ("operators", format!("SELECT ({} AS ?x) WHERE {{}}", chain("1", "+", n))),
+        ("or", format!("SELECT * WHERE {{ ?s ?p ?o FILTER({}) }}", chain("?o", " || ", n))),
+        ("union", format!("SELECT * WHERE {{ {} }}", chain("{ ?s ?p ?o }", " UNION ", n))),
+        ("optional", format!("SELECT * WHERE {{ ?s ?p ?o {} }}", chain("OPTIONAL { ?s ?p ?o }", " ", n))),
+        ("minus", format!("SELECT * WHERE {{ ?s ?p ?o {} }}", chain("MINUS { ?s ?p ?o }", " ", n))),
+        ("filters", format!("SELECT * WHERE {{ ?s ?p ?o {} }}", chain("FILTER(?o)", " ", n))),
+        ("path steps", format!("SELECT * WHERE {{ ?s {} ?o }}", chain("sg:operates", "/", n))),
+        (
+            "patterns",
+            format!(
+                "SELECT * WHERE {{ {} }}",
+                (0..n).map(|i| format!("?s{i} sg:operates ?o{i} .")).collect::<Vec<_>>().join(" ")
+            ),
+        ),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (name, query) in &cases {
+        let out = Test::new().args(["query"]).stdin(query.as_bytes()).run();
+        assert_eq!(out.code, 2, "{name}: {}", out.stderr);
+        assert!(out.stderr.contains("operations deep"), "{name}: {}", out.stderr);
+        // The same text as a saved report, and as a line of a REPL script.
+        std::fs::write(
+            dir.path().join(format!("deep-{}.rq", name.replace(' ', "-"))),
+            format!("# title: deep\n{query}\n"),
+        )
+        .unwrap();
+    }
+    let listed = Test::new().args(["report", "list", "--queries", dir.path().to_str().unwrap()]).run().success();
+    assert!(listed.stderr.contains("operations deep"), "{}", listed.stderr);
+    let script = format!("{}\ndescribe Choice\n", cases[2].1);
+    let repl = Test::new().args(["repl"]).stdin(script).run();
+    assert_ne!(repl.code, 134);
+    assert!(repl.stdout.contains("Choice"), "the script goes on after the refused line");
+    // Below the bound, a long chain still runs.
+    let fine =
+        format!("SELECT (COUNT(*) AS ?n) WHERE {{ {} }}", chain("{ entity:aidc sg:operates ?o }", " UNION ", 300));
+    Test::new().args(["query"]).stdin(fine.as_bytes()).run().success();
+}
