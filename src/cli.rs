@@ -360,6 +360,9 @@ pub struct ReplArgs {
     /// Do not read or write the history file.
     #[arg(long)]
     pub no_history: bool,
+    /// Run SPARQL updates typed in the session (refused without it, as `query` refuses them).
+    #[arg(long)]
+    pub update: bool,
 }
 
 impl SettingsArgs {

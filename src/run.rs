@@ -64,6 +64,7 @@ fn run(cli: Cli) -> i32 {
     };
     let mut session = Session::new(backend, settings);
     if let Command::Repl(args) = command {
+        session.settings.allow_update = args.update;
         return crate::repl::run(&mut session, &args);
     }
     if let Command::Serve(args) = &command {

@@ -24,6 +24,8 @@ pub struct Settings {
     pub quiet: bool,
     /// Print the elapsed time after each command (REPL).
     pub timing: bool,
+    /// SPARQL updates typed in the REPL run (`repl --update`, or `update on`).
+    pub allow_update: bool,
 }
 
 /// Checks a `--timeout` value.

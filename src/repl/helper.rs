@@ -19,6 +19,7 @@ pub(super) const REPL_COMMANDS: &[(&str, &str)] = &[
     ("lang", "en|zh: the label language"),
     ("timing", "on|off: print how long each command took"),
     ("timeout", "SECONDS|off: cancel queries that run longer"),
+    ("update", "on|off: run SPARQL updates typed here (asks first; scripts use `repl --update`)"),
     ("history", "the commands typed so far"),
     ("quit", "leave (also `exit` or Ctrl-D)"),
 ];

@@ -235,7 +235,7 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
             file: None,
             format: None,
             graph_format: GraphFormat::Turtle,
-            update: !session.backend.is_read_only(),
+            update: session.settings.allow_update,
             output: None,
         };
         return with_cancellation(session, |session| {
@@ -348,6 +348,36 @@ fn session_command(
                 note(format!("labels in {v}"))
             }
         },
+        "update" => {
+            let wanted = match value {
+                Some("on") => true,
+                Some("off") => false,
+                None => return text(format!("updates {}\n", if session.settings.allow_update { "on" } else { "off" })),
+                Some(other) => return Err(Error::input(format!("update takes on or off, not `{other}`"), None)),
+            };
+            if wanted {
+                if session.backend.is_read_only() {
+                    return Err(Error::input(
+                        "the store is open read-only",
+                        Some("open it without --read-only".to_owned()),
+                    ));
+                }
+                if !crate::run::interactive() {
+                    return Err(Error::input(
+                        "a script cannot turn updates on",
+                        Some("run the script with `stratagraph repl --update`".to_owned()),
+                    ));
+                }
+                eprint!("Run SPARQL updates on {} for the rest of this session? [y/N] ", session.backend.location());
+                let mut answer = String::new();
+                let _ = std::io::stdin().read_line(&mut answer);
+                if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                    return note("updates stay off".to_owned());
+                }
+            }
+            session.settings.allow_update = wanted;
+            note(format!("updates {}", if wanted { "on" } else { "off" }))
+        }
         "timing" => {
             session.settings.timing = match value {
                 Some("on") => true,

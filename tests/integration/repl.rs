@@ -177,3 +177,24 @@ fn a_one_shot_query_still_reads_standard_input() {
         .success()
         .stdout_has("aliexpress");
 }
+
+#[test]
+fn typed_updates_need_repl_update() {
+    // Regression (issue 17): a typed DELETE emptied a persistent store without --update.
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kb");
+    let store = store.to_str().unwrap();
+    Test::new().args(["load", "--store", store, "/dev/null", "--format", "ntriples"]).run();
+    let count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
+    let before = Test::new().args(["query", "--store", store, "--format", "tsv", count]).run().success().stdout;
+    let refused = Test::new().args(["repl", "--store", store]).stdin("DELETE WHERE { ?s ?p ?o }\n").run();
+    assert_ne!(refused.code, 0);
+    assert!(refused.stderr.contains("add --update"), "{}", refused.stderr);
+    let turned_on = Test::new().args(["repl", "--store", store]).stdin("update on\n").run();
+    assert!(turned_on.stderr.contains("repl --update"), "{}", turned_on.stderr);
+    let after = Test::new().args(["query", "--store", store, "--format", "tsv", count]).run().success().stdout;
+    assert_eq!(before, after, "nothing was deleted");
+    let insert = "INSERT DATA { <urn:repl:a> <urn:repl:b> <urn:repl:c> }\n";
+    Test::new().args(["repl", "--store", store, "--update"]).stdin(insert).run().success().stdout_has("update done");
+    Test::new().args(["query", "--store", store, "ASK { <urn:repl:a> <urn:repl:b> <urn:repl:c> }"]).run().success();
+}
