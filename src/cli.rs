@@ -34,8 +34,9 @@ pub struct ReplLine {
 /// Where the graph lives.
 #[derive(Debug, Clone, Args, Default)]
 pub struct StoreArgs {
-    /// A persistent RocksDB store folder (created, with the ontology and built-in data, when
-    /// missing). Without it, an in-memory graph with the built-in data.
+    /// A persistent RocksDB store folder. Commands that write create a missing one (with the
+    /// ontology and built-in data); commands that read refuse it. Without it, an in-memory
+    /// graph with the built-in data.
     #[arg(long, global = true, value_name = "DIR", env = "STRATAGRAPH_STORE")]
     pub store: Option<PathBuf>,
     /// Open the store without taking its write lock; writes are refused.

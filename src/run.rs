@@ -43,6 +43,19 @@ fn run(cli: Cli) -> i32 {
     let writes =
         matches!(&command, Command::Load(_) | Command::Repl(_)) || matches!(&command, Command::Query(q) if q.update);
     let writes = writes || matches!(&command, Command::Push(_)) || matches!(&command, Command::Serve(s) if s.update);
+    // Only a command that writes may create a store: a read given a folder that is not a
+    // store (a typo, say) fails instead of answering from a new, seeded one.
+    if let Some(path) = &cli.store.store {
+        if !writes && !path.join("CURRENT").exists() && !path.is_file() && cli.store.endpoint.is_none() {
+            return report(&Error::store(
+                format!("no store at {}", path.display()),
+                Some("check the path, or create the store with `stratagraph load FILE --store DIR`".to_owned()),
+            ));
+        }
+    }
+    // A load into a folder that did not exist removes the store it made when it fails.
+    let created_here =
+        cli.store.store.as_ref().filter(|p| !p.exists() && matches!(&command, Command::Load(_))).cloned();
     let store = StoreOptions {
         path: cli.store.store.clone(),
         read_only: cli.store.read_only
@@ -112,7 +125,13 @@ fn run(cli: Cli) -> i32 {
                 Err(error) => report(&error),
             }
         }
-        Err(error) => report(&error),
+        Err(error) => {
+            if let Some(path) = created_here {
+                drop(session);
+                let _ = std::fs::remove_dir_all(&path);
+            }
+            report(&error)
+        }
     }
 }
 

@@ -15,7 +15,11 @@ fn killed_loads_leave_the_store_before_or_after_never_between() {
     let nt = setup.dir.join("big.nt");
     let triples = std::fs::read_to_string(&nt).unwrap().lines().count();
     let store = setup.dir.join("store");
-    Test::new().args(["--bare", "--store", store.to_str().unwrap(), "validate"]).run().success();
+    Test::new()
+        .file("empty.nt", "")
+        .args(["--bare", "--store", store.to_str().unwrap(), "load", "empty.nt"])
+        .run()
+        .success();
     let before = count(&store);
     let mut loaded_once = false;
     for delay_ms in [30u64, 120, 300, 700, 1500] {
@@ -48,7 +52,7 @@ fn killed_loads_leave_the_store_before_or_after_never_between() {
 
 #[test]
 fn a_second_writer_is_told_the_store_is_in_use_and_readers_still_read() {
-    let setup = Test::new().args(["--store", "kb", "validate"]).run().success();
+    let setup = Test::new().file("empty.nt", "").args(["--store", "kb", "load", "empty.nt"]).run().success();
     let store = setup.dir.join("kb");
     let mut holder = Command::new(binary())
         .args(["--store", store.to_str().unwrap(), "repl"])
@@ -184,7 +188,7 @@ fn garbage_files_are_bad_input_and_load_nothing() {
         state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         garbage.extend_from_slice(&state.to_le_bytes());
     }
-    let setup = Test::new().args(["--store", "kb", "validate"]).run().success();
+    let setup = Test::new().file("empty.nt", "").args(["--store", "kb", "load", "empty.nt"]).run().success();
     let store = setup.dir.join("kb");
     let before = count(&store);
     for name in ["garbage.nt", "garbage.ttl", "garbage.toml"] {
@@ -273,11 +277,13 @@ fn all_paths_on_a_dense_graph_stops_within_its_budget() {
 #[test]
 fn report_parameters_cannot_inject_sparql() {
     let hostile = "x\" } } ; DROP ALL ; INSERT DATA { <urn:a> <urn:b> <urn:c> } #";
+    let created = Test::new().file("empty.nt", "").args(["--store", "kb", "load", "empty.nt"]).run().success();
+    let kb = created.dir.join("kb");
     let setup = Test::new()
         .file("q/names.rq", "# title: Names\n# param: name\nSELECT ?e WHERE { ?e rdfs:label ?name }\n")
         .args([
             "--store",
-            "kb",
+            kb.to_str().unwrap(),
             "report",
             "run",
             "names",
@@ -291,7 +297,7 @@ fn report_parameters_cannot_inject_sparql() {
         .run()
         .success();
     assert_eq!(setup.stdout.trim(), "e", "the hostile value is a literal that matches nothing");
-    let store = setup.dir.join("kb");
+    let store = kb;
     Test::new().args(["--store", store.to_str().unwrap(), "query", "ASK { <urn:a> <urn:b> <urn:c> }"]).run().code(1);
     Test::new().args(["--store", store.to_str().unwrap(), "describe", "AliExpress"]).run().success();
 }
@@ -394,8 +400,9 @@ fn a_corrupted_store_says_so_and_is_not_in_use() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("kb");
     let store_arg = store.to_str().unwrap();
-    Test::new().args(["load", "--store", store_arg, "--bare", "/dev/null", "--format", "ntriples"]).run();
-    Test::new().args(["describe", "--store", store_arg, "ontology"]).run();
+    let empty = dir.path().join("empty.nt");
+    std::fs::write(&empty, "").unwrap();
+    Test::new().args(["load", "--store", store_arg, "--bare", empty.to_str().unwrap()]).run().success();
     let manifest = std::fs::read_dir(&store)
         .unwrap()
         .filter_map(Result::ok)

@@ -184,7 +184,9 @@ fn typed_updates_need_repl_update() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("kb");
     let store = store.to_str().unwrap();
-    Test::new().args(["load", "--store", store, "/dev/null", "--format", "ntriples"]).run();
+    let empty = dir.path().join("empty.nt");
+    std::fs::write(&empty, "").unwrap();
+    Test::new().args(["load", "--store", store, empty.to_str().unwrap()]).run().success();
     let count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }";
     let before = Test::new().args(["query", "--store", store, "--format", "tsv", count]).run().success().stdout;
     let refused = Test::new().args(["repl", "--store", store]).stdin("DELETE WHERE { ?s ?p ?o }\n").run();

@@ -77,9 +77,26 @@ struct StoreDir {
 }
 
 impl StoreDir {
+    /// A new store seeded with the built-in data (only commands that write create stores).
     fn new() -> StoreDir {
+        StoreDir::created(false)
+    }
+
+    /// A new store holding the ontology only.
+    fn bare() -> StoreDir {
+        StoreDir::created(true)
+    }
+
+    fn created(bare: bool) -> StoreDir {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("store");
+        let empty = dir.path().join("empty.nt");
+        std::fs::write(&empty, "").unwrap();
+        let mut args = vec!["load", "--store", path.to_str().unwrap(), empty.to_str().unwrap()];
+        if bare {
+            args.push("--bare");
+        }
+        Test::new().args(args).run().success();
         StoreDir { _dir: dir, path }
     }
 
@@ -152,12 +169,8 @@ fn a_new_store_is_seeded_with_the_builtin_data() {
 
 #[test]
 fn a_bare_store_holds_the_ontology_only() {
-    let store = StoreDir::new();
-    Test::new()
-        .args(["describe", "--store", store.arg(), "--bare", "AliExpress"])
-        .run()
-        .code(2)
-        .stderr_has("unknown entity");
+    let store = StoreDir::bare();
+    Test::new().args(["describe", "--store", store.arg(), "AliExpress"]).run().code(2).stderr_has("unknown entity");
     assert!(ask(store.arg(), "ASK { sg:Platform a owl:Class }"));
     assert!(!ask(store.arg(), "ASK { ?c a sg:Claim }"));
     let bare = quads(store.arg());
@@ -332,7 +345,7 @@ fn claimed_by_makes_a_claim_and_no_plain_triple() {
 
 #[test]
 fn a_bare_store_rejects_references_to_builtin_entities() {
-    let store = StoreDir::new();
+    let store = StoreDir::bare();
     Test::new()
         .file("ref.toml", REFERS_TO_BUILTIN)
         .args(["load", "--store", store.arg(), "--bare", "ref.toml"])
@@ -502,10 +515,8 @@ fn readers_work_while_another_process_holds_the_store() {
 fn views_are_kept_beside_the_store_and_follow_its_writes() {
     let store = StoreDir::new();
     let path = |args: &[&str]| Test::new().args(["--store", store.arg()]).args(args).run();
-    // The first command creates the store; the next (read-only, as every command that only
-    // reads opens an existing store) builds the projection and the entity index and keeps
-    // them.
-    path(&["describe", "Choice"]).success();
+    // A command that only reads opens the store read-only; it builds the projection and
+    // the entity index and keeps them.
     let first = path(&["path", "Jiang Fan", "1688overseas"]).success();
     let views = store.path.join("stratagraph-views");
     assert!(views.join("projection.view").is_file(), "the projection is kept");
@@ -536,4 +547,31 @@ fn views_are_kept_beside_the_store_and_follow_its_writes() {
     path(&["path", "View Test Co", "Temu"]).success().stdout_has("View Test Co —competes with→ Temu");
     // The views folder does not disturb the store.
     path(&["validate"]).success();
+}
+
+#[test]
+fn only_writing_commands_create_a_store() {
+    // Regression (issue 17): a read given a mistyped --store answered from a new, seeded
+    // store; a failed load into a new folder left the store it had made.
+    let dir = tempfile::tempdir().unwrap();
+    let typo = dir.path().join("kb-typo");
+    let typo_arg = typo.to_str().unwrap();
+    for args in [vec!["describe", "AliExpress"], vec!["query", "ASK {}"], vec!["dump"], vec!["path", "AIDC", "Temu"]] {
+        let out = Test::new().args(["--store", typo_arg]).args(args.clone()).run();
+        assert_eq!(out.code, 3, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains("no store at"), "{args:?}: {}", out.stderr);
+        assert!(!typo.exists(), "{args:?} created a store");
+    }
+    let failed = Test::new()
+        .file("bad.ttl", "@prefix ex: <http://example.org/> .\nex:a ex:p .\n")
+        .args(["load", "--store", typo_arg, "bad.ttl"])
+        .run();
+    assert_eq!(failed.code, 2, "{}", failed.stderr);
+    assert!(!typo.exists(), "a failed load left a store behind");
+    Test::new()
+        .file("good.nt", "<urn:a> <urn:b> <urn:c> .\n")
+        .args(["load", "--store", typo_arg, "good.nt"])
+        .run()
+        .success();
+    assert!(typo.join("CURRENT").exists());
 }
