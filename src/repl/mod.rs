@@ -362,7 +362,7 @@ fn session_command(
                         Some("open it without --read-only".to_owned()),
                     ));
                 }
-                if !crate::run::interactive() {
+                if !std::io::IsTerminal::is_terminal(&std::io::stdin()) {
                     return Err(Error::input(
                         "a script cannot turn updates on",
                         Some("run the script with `stratagraph repl --update`".to_owned()),

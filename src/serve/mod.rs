@@ -216,7 +216,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 pub fn run(session: Session, options: ServeOptions) -> i32 {
     let bind = match resolve_port(options.bind) {
         Ok(bind) => bind,
-        Err(error) => return crate::run::report(&error),
+        Err(error) => return report(&error),
     };
     if !bind.ip().is_loopback() {
         eprintln!(
@@ -226,7 +226,7 @@ pub fn run(session: Session, options: ServeOptions) -> i32 {
     let signals = match signal_hook::iterator::Signals::new([signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT])
     {
         Ok(signals) => signals,
-        Err(e) => return crate::run::report(&Error::store(format!("cannot listen for signals: {e}"), None)),
+        Err(e) => return report(&Error::store(format!("cannot listen for signals: {e}"), None)),
     };
     let max_connections = options.max_connections;
     let timeout = options.timeout;
@@ -247,7 +247,7 @@ pub fn run(session: Session, options: ServeOptions) -> i32 {
     let listening = match listening.spawn() {
         Ok(listening) => listening,
         Err(e) => {
-            return crate::run::report(&Error::store(
+            return report(&Error::store(
                 format!("cannot listen on {bind}: {e}"),
                 Some("pick another port with --bind 127.0.0.1:PORT".to_owned()),
             ))
@@ -293,4 +293,10 @@ fn resolve_port(bind: SocketAddr) -> Result<SocketAddr, Error> {
     }
     let listener = TcpListener::bind(bind).map_err(|e| Error::store(format!("cannot listen on {bind}: {e}"), None))?;
     listener.local_addr().map_err(|e| Error::store(format!("cannot listen on {bind}: {e}"), None))
+}
+
+/// Prints an error the one way errors are printed (as the CLI does), and returns its exit code.
+fn report(error: &Error) -> i32 {
+    eprint!("{}", error.report());
+    error.exit_code()
 }
