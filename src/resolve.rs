@@ -225,6 +225,16 @@ impl EntityIndex {
         if wanted.is_empty() {
             return Vec::new();
         }
+        let mut hits = self.matches(&wanted, true);
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.iri.cmp(&b.iri)));
+        hits.truncate(limit);
+        hits
+    }
+
+    /// Every entity with a name matching the normalized `wanted`, by its best name; fuzzy
+    /// matches only when asked (resolving needs exact matches only, and skips the
+    /// Jaro-Winkler comparison of every name).
+    fn matches(&self, wanted: &str, fuzzy: bool) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
         for entity in &self.entities {
             let id = vocab::entity_id(&entity.iri).unwrap_or("");
@@ -248,7 +258,7 @@ impl EntityIndex {
                 } else if candidate.contains(&wanted) {
                     let coverage = wanted.chars().count() as f64 / candidate.chars().count() as f64;
                     consider(0.6 + 0.1 * coverage - alias_penalty, "contains", name);
-                } else {
+                } else if fuzzy {
                     let similarity = strsim::jaro_winkler(&wanted, &candidate);
                     if similarity >= 0.8 {
                         consider(similarity * 0.7 - alias_penalty, "fuzzy", name);
@@ -266,8 +276,6 @@ impl EntityIndex {
                 });
             }
         }
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.iri.cmp(&b.iri)));
-        hits.truncate(limit);
         hits
     }
 
@@ -286,7 +294,7 @@ impl EntityIndex {
         if crate::facts::is_valid_id(text) && self.names(&vocab::entity_iri(text)).is_some() {
             return Ok(vocab::entity_iri(text));
         }
-        let exact: Vec<Hit> = self.search(text, usize::MAX).into_iter().filter(|h| h.how == "exact").collect();
+        let exact: Vec<Hit> = self.matches(&normalize(text), false).into_iter().filter(|h| h.how == "exact").collect();
         match exact.as_slice() {
             [one] => Ok(one.iri.clone()),
             [] => Err(self.unknown(text)),
