@@ -3,6 +3,7 @@
 
 use crate::backend::Backend;
 use crate::error::Error;
+use crate::facts::quotes::SourceTexts;
 use crate::facts::{FactFile, Problem, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -49,51 +50,13 @@ pub fn check(
     };
     if let Some(lowered) = &lowered {
         problems.extend(lowered.warnings.iter().cloned());
-        let mut texts: BTreeMap<String, Option<String>> = BTreeMap::new();
-        for quote in &lowered.quotes {
-            let text = texts.entry(quote.source.clone()).or_insert_with(|| {
-                let path = source_texts.get(&quote.source).cloned().or_else(|| {
-                    let (file_index, text) = lowered.sources.get(&quote.source)?;
-                    let relative = text.as_ref()?.get_ref();
-                    let base = files[*file_index].base_dir.clone().unwrap_or_default();
-                    Some(base.join(relative))
-                });
-                let path = path.filter(|_| read_texts)?;
-                match crate::input::read_text(&path) {
-                    Ok(text) => Some(normalize(&text)),
-                    Err(_) => {
-                        problems.push(Problem {
-                            file: path.display().to_string(),
-                            line: 0,
-                            column: 0,
-                            message: format!(
-                                "text of source `{}` not found, its quotes are not verified",
-                                quote.source
-                            ),
-                            hint: Some(format!("pass --source-text {}=PATH", quote.source)),
-                            severity: Severity::Warning,
-                        });
-                        None
-                    }
-                }
-            });
-            match text {
-                Some(text) if text.contains(&normalize(&quote.quote)) => report.quotes_verified += 1,
-                Some(_) => problems.push(files[quote.file].problem_at(
-                    quote.span.clone(),
-                    format!("quote not found in the text of source `{}`", quote.source),
-                    Some("copy the words exactly as the source writes them".to_owned()),
-                )),
-                None => report.quotes_unverified += 1,
-            }
-        }
+        let texts = SourceTexts { overrides: source_texts.clone(), read_own_paths: read_texts };
+        let quotes = crate::facts::quotes::verify(lowered, files, &texts);
+        report.quotes_verified = quotes.verified;
+        report.quotes_unverified = quotes.unverified;
+        problems.extend(quotes.problems);
     }
     report.errors = problems.iter().filter(|p| p.severity == Severity::Error).count();
     report.problems = problems.iter().map(ToString::to_string).collect();
     Ok(report)
-}
-
-/// Collapses runs of white space, so a quote matches across line breaks.
-fn normalize(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -190,6 +190,13 @@ pub struct LoadArgs {
     /// rdfxml, jsonld).
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
+    /// The text of a source, to verify quotes against: ID=PATH (overrides the file's `text`).
+    #[arg(long, value_name = "ID=PATH")]
+    pub source_text: Vec<String>,
+    /// Load without looking quotes up in their sources' texts (for sources whose text is not
+    /// at hand); the summary says so.
+    #[arg(long)]
+    pub no_verify_quotes: bool,
 }
 
 /// Arguments of `push`.
@@ -200,6 +207,13 @@ pub struct PushArgs {
     /// The RDF format, when the extension does not tell.
     #[arg(long, value_name = "FORMAT")]
     pub format: Option<String>,
+    /// The text of a source, to verify quotes against: ID=PATH (overrides the file's `text`).
+    #[arg(long, value_name = "ID=PATH")]
+    pub source_text: Vec<String>,
+    /// Load without looking quotes up in their sources' texts (for sources whose text is not
+    /// at hand); the summary says so.
+    #[arg(long)]
+    pub no_verify_quotes: bool,
 }
 
 /// Arguments of `pull`.

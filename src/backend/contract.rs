@@ -74,7 +74,23 @@ pub struct LoadReport {
     pub quads_after: usize,
     pub entities: usize,
     pub facts: usize,
+    /// Quotes found in the text of the source they cite.
+    pub quotes_verified: usize,
+    /// Quotes not verified: their source's text was not at hand, or the load was told
+    /// `--no-verify-quotes`.
+    pub quotes_unverified: usize,
+    /// Whether quotes were looked up at all (false with `--no-verify-quotes`).
+    pub quotes_checked: bool,
     pub warnings: Vec<String>,
+}
+
+/// Whether a load looks its fact files' quotes up in their sources' texts.
+#[derive(Debug, Clone)]
+pub enum QuotePolicy {
+    /// As `check` does: a quote missing from a text at hand refuses the whole load.
+    Verify(crate::facts::quotes::SourceTexts),
+    /// Not looked up (the user's `--no-verify-quotes`, or inputs with no quotes of their own).
+    Skip,
 }
 
 /// What a long load reports as it goes (a progress bar, in the CLI).

@@ -14,7 +14,9 @@ pub mod contract;
 pub mod embedded;
 pub mod remote;
 
-pub use contract::{Answer, Capabilities, Evaluation, LoadContents, LoadInput, LoadObserver, LoadReport};
+pub use contract::{
+    Answer, Capabilities, Evaluation, LoadContents, LoadInput, LoadObserver, LoadReport, QuotePolicy,
+};
 pub use embedded::{builtin_fact_files, rdf_format, Embedded, StoreOptions};
 pub use remote::{Remote, RemoteOptions};
 
@@ -256,10 +258,15 @@ impl Backend {
             .map_err(Error::Facts)
     }
 
-    /// Loads every input, all fact files checked first: one commit on the embedded store;
-    /// on a remote engine, batches through the Graph Store Protocol (or SPARQL updates),
-    /// idempotent but not atomic.
-    pub fn load(&self, inputs: &[LoadInput], observer: Option<Arc<dyn LoadObserver>>) -> Result<LoadReport, Error> {
+    /// Loads every input, all fact files checked first (their quotes too, unless `quotes`
+    /// says to skip them): one commit on the embedded store; on a remote engine, batches
+    /// through the Graph Store Protocol (or SPARQL updates), idempotent but not atomic.
+    pub fn load(
+        &self,
+        inputs: &[LoadInput],
+        quotes: &QuotePolicy,
+        observer: Option<Arc<dyn LoadObserver>>,
+    ) -> Result<LoadReport, Error> {
         self.ensure_writable()?;
         let quads_before = self.len()?;
         let mut fact_files = Vec::new();
@@ -285,6 +292,16 @@ impl Backend {
             }
             self.check_facts(&fact_files, Some(&Schema::from_graph(&batch)))?
         };
+        let mut warnings: Vec<String> = lowered.warnings.iter().map(ToString::to_string).collect();
+        let (mut quotes_verified, mut quotes_unverified) = (0, lowered.quotes.len());
+        if let QuotePolicy::Verify(texts) = quotes {
+            let found = crate::facts::quotes::verify(&lowered, &fact_files, texts);
+            if found.problems.iter().any(|p| p.severity == crate::facts::Severity::Error) {
+                return Err(Error::Facts(found.problems));
+            }
+            warnings.extend(found.problems.iter().map(ToString::to_string));
+            (quotes_verified, quotes_unverified) = (found.verified, found.unverified);
+        }
         match self {
             Backend::Embedded(embedded) => embedded.commit(inputs, &lowered, observer)?,
             Backend::Remote(remote) => remote.push(inputs, &lowered, observer)?,
@@ -295,7 +312,10 @@ impl Backend {
             quads_after: self.len()?,
             entities: lowered.n_entities,
             facts: lowered.n_facts,
-            warnings: lowered.warnings.iter().map(ToString::to_string).collect(),
+            quotes_verified,
+            quotes_unverified,
+            quotes_checked: matches!(quotes, QuotePolicy::Verify(_)),
+            warnings,
         })
     }
 

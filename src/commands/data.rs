@@ -2,9 +2,10 @@
 //! Loads are all or nothing; what a long write reports as it goes is the face's to show.
 
 use super::{Artifact, Body, Outcome, Reply, Validated, Verdict};
-use crate::backend::{rdf_format, Backend, LoadContents, LoadInput, LoadObserver, LoadReport};
+use crate::backend::{rdf_format, Backend, LoadContents, LoadInput, LoadObserver, LoadReport, QuotePolicy};
 use crate::cli::{CheckArgs, DumpArgs, LoadArgs, PullArgs, PushArgs};
 use crate::error::Error;
+use crate::facts::quotes::SourceTexts;
 use crate::facts::FactFile;
 use crate::input::read_text;
 use crate::session::Session;
@@ -34,13 +35,15 @@ impl Progress for NoProgress {
 /// `load FILES`.
 pub fn load(session: &Session, args: &LoadArgs, progress: &dyn Progress) -> Result<Outcome, Error> {
     let inputs = load_inputs(&args.files, args.format.as_deref())?;
-    let report = load_with_progress(session, &inputs, progress)?;
+    let policy = quote_policy(&args.source_text, args.no_verify_quotes)?;
+    let report = load_with_progress(session, &inputs, &policy, progress)?;
     let summary = format!(
-        "loaded {} file{}: {} entities, {} facts; the store holds {} quads ({:+})",
+        "loaded {} file{}: {} entities, {} facts{}; the store holds {} quads ({:+})",
         report.files,
         plural(report.files),
         report.entities,
         report.facts,
+        quotes_phrase(&report),
         report.quads_after,
         report.quads_after as i64 - report.quads_before as i64
     );
@@ -55,19 +58,21 @@ pub fn push(session: &Session, args: &PushArgs, progress: &dyn Progress) -> Resu
             Some("give --endpoint URL (and --graph-store URL for the Graph Store Protocol)".to_owned()),
         ));
     }
-    let inputs = if args.files.is_empty() {
-        crate::backend::embedded::builtin_inputs()
+    // The built-in files were checked when the binary was built (a test runs `check`).
+    let (inputs, policy) = if args.files.is_empty() {
+        (crate::backend::embedded::builtin_inputs(), QuotePolicy::Skip)
     } else {
-        load_inputs(&args.files, args.format.as_deref())?
+        (load_inputs(&args.files, args.format.as_deref())?, quote_policy(&args.source_text, args.no_verify_quotes)?)
     };
-    let report = load_with_progress(session, &inputs, progress)?;
+    let report = load_with_progress(session, &inputs, &policy, progress)?;
     let summary = format!(
-        "pushed {} input{} to {}: {} entities, {} facts; it holds {} triples ({:+})",
+        "pushed {} input{} to {}: {} entities, {} facts{}; it holds {} triples ({:+})",
         report.files,
         plural(report.files),
         session.backend.location(),
         report.entities,
         report.facts,
+        quotes_phrase(&report),
         report.quads_after,
         report.quads_after as i64 - report.quads_before as i64
     );
@@ -92,7 +97,7 @@ pub fn pull(session: &Session, args: &PullArgs) -> Result<Outcome, Error> {
         base_dir: None,
         contents: LoadContents::RdfFile(file.path().to_path_buf(), oxigraph::io::RdfFormat::NTriples),
     }];
-    let report = local.load(&inputs, None)?;
+    let report = local.load(&inputs, &QuotePolicy::Skip, None)?;
     let summary = format!(
         "pulled {} into {}: it holds {} quads ({:+})",
         session.backend.location(),
@@ -134,21 +139,64 @@ fn loaded(report: LoadReport, summary: String) -> Outcome {
 }
 
 /// Loads (or pushes) `inputs`, telling the face's progress display how it goes.
-fn load_with_progress(session: &Session, inputs: &[LoadInput], progress: &dyn Progress) -> Result<LoadReport, Error> {
+fn load_with_progress(
+    session: &Session,
+    inputs: &[LoadInput],
+    policy: &QuotePolicy,
+    progress: &dyn Progress,
+) -> Result<LoadReport, Error> {
     let observer = progress.begin(inputs.iter().map(LoadInput::size).sum());
-    let report = session.backend.load(inputs, observer);
+    let report = session.backend.load(inputs, policy, observer);
     progress.end();
     report
 }
 
-/// `check [FILES]`.
-pub fn check(session: &Session, args: &CheckArgs) -> Result<Outcome, Error> {
+/// What the summary of a load says of its quotes, when there were any.
+fn quotes_phrase(report: &LoadReport) -> String {
+    let total = report.quotes_verified + report.quotes_unverified;
+    if total == 0 {
+        String::new()
+    } else if !report.quotes_checked {
+        format!(", {total} quotes not verified (--no-verify-quotes)")
+    } else if report.quotes_unverified == 0 {
+        format!(", {} quotes verified in their sources' texts", report.quotes_verified)
+    } else {
+        format!(
+            ", {} quotes verified, {} not verified (source text not at hand)",
+            report.quotes_verified, report.quotes_unverified
+        )
+    }
+}
+
+/// Parses `--source-text ID=PATH` pairs.
+fn source_text_overrides(pairs: &[String]) -> Result<BTreeMap<String, PathBuf>, Error> {
     let mut overrides = BTreeMap::new();
-    for pair in &args.source_text {
-        let (id, path) =
-            pair.split_once('=').ok_or_else(|| Error::input(format!("--source-text `{pair}` is not ID=PATH"), None))?;
+    for pair in pairs {
+        let (id, path) = pair.split_once('=').ok_or_else(|| {
+            Error::input(format!("--source-text `{pair}` is not ID=PATH"), Some("e.g. --source-text woshipm-6207665=article.md".to_owned()))
+        })?;
         overrides.insert(id.to_owned(), PathBuf::from(path));
     }
+    Ok(overrides)
+}
+
+fn quote_policy(source_text: &[String], skip: bool) -> Result<QuotePolicy, Error> {
+    let overrides = source_text_overrides(source_text)?;
+    if skip {
+        if !overrides.is_empty() {
+            return Err(Error::input(
+                "--source-text and --no-verify-quotes contradict each other",
+                Some("drop one of them".to_owned()),
+            ));
+        }
+        return Ok(QuotePolicy::Skip);
+    }
+    Ok(QuotePolicy::Verify(SourceTexts { overrides, read_own_paths: true }))
+}
+
+/// `check [FILES]`.
+pub fn check(session: &Session, args: &CheckArgs) -> Result<Outcome, Error> {
+    let overrides = source_text_overrides(&args.source_text)?;
     let files = if args.files.is_empty() {
         crate::backend::builtin_fact_files()?
     } else {
@@ -211,7 +259,7 @@ fn check_files(
             })
             .collect();
         if !inputs.is_empty() {
-            graph.load(&inputs, None)?;
+            graph.load(&inputs, &QuotePolicy::Skip, None)?;
         }
         return check_against(&graph, &files);
     }

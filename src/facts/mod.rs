@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod lower;
+pub mod quotes;
 
 use serde::Deserialize;
 use std::fmt;

@@ -242,3 +242,59 @@ fn regression_check_without_store_knows_the_builtin_entity_ids() {
     let refers = "[[source]]\nid = \"ref-source\"\ntitle = \"Reference\"\n\n[[relation]]\nsubject = \"aliexpress\"\nproperty = \"partnersWith\"\nobject = \"taobao\"\nquote = \"AliExpress teams up with Taobao\"\n";
     Test::new().file("ref.toml", refers).args(["check", "ref.toml"]).run().success().stdout_has("0 errors");
 }
+
+/// `load` of `contents` as bad.toml, article beside it, into a new store in `store`.
+fn load_into(store: &std::path::Path, contents: &str, extra: &[&str]) -> Outcome {
+    let mut args = vec!["load", "--bare", "--store", store.to_str().unwrap(), "bad.toml"];
+    args.extend_from_slice(extra);
+    Test::new().file("bad.toml", contents).file("article.txt", ARTICLE).args(args).run()
+}
+
+fn holds_acme(store: &std::path::Path) -> bool {
+    let out = Test::new()
+        .args(["query", "--store", store.to_str().unwrap(), "ASK { ?s ?p \"Acme Market\"@en }"])
+        .run();
+    out.code == 0
+}
+
+#[test]
+fn load_runs_the_quote_check_and_refuses_the_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kb");
+    // A store that already exists, so a refused load must leave it as it was.
+    Test::new().file("empty.nt", "").args(["load", "--bare", "--store", store.to_str().unwrap(), "empty.nt"]).run().success();
+    let out = load_into(&store, &good_with("quote = \"founded in 2019\"", "quote = \"founded in 2018\""), &[]);
+    assert_problem(out, "bad.toml:30:9", "quote not found in the text of source `test-source`");
+    assert!(!holds_acme(&store), "a load with a wrong quote must add nothing");
+}
+
+#[test]
+fn load_says_how_many_quotes_it_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kb");
+    load_into(&store, GOOD, &[]).success().stderr_has("2 facts, 2 quotes verified in their sources' texts");
+    assert!(holds_acme(&store));
+}
+
+#[test]
+fn load_without_quote_verification_is_explicit_and_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kb");
+    load_into(&store, &good_with("quote = \"founded in 2019\"", "quote = \"founded in 2018\""), &["--no-verify-quotes"])
+        .success()
+        .stderr_has("2 quotes not verified (--no-verify-quotes)");
+    assert!(holds_acme(&store));
+}
+
+#[test]
+fn load_takes_the_source_text_from_the_command_line() {
+    let elsewhere = good_with("text = \"article.txt\"", "text = \"missing.txt\"");
+    let dir = tempfile::tempdir().unwrap();
+    load_into(&dir.path().join("a"), &elsewhere, &[])
+        .success()
+        .stderr_has("text of source `test-source` not found")
+        .stderr_has("0 quotes verified, 2 not verified (source text not at hand)");
+    load_into(&dir.path().join("b"), &elsewhere, &["--source-text", "test-source=article.txt"])
+        .success()
+        .stderr_has("2 quotes verified in their sources' texts");
+}
