@@ -1,7 +1,7 @@
 //! The one command grammar: clap definitions shared by the command line and the REPL.
 //! Each flag's help text sits beside its definition.
 
-use crate::formats::{GraphFormat, TableFormat, TextFormat};
+use crate::formats::{AnswerFormat, GraphFormat, TextFormat};
 use crate::schema::Lang;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -133,12 +133,17 @@ pub struct QueryArgs {
     /// Read the query from a file.
     #[arg(long, short, value_name = "FILE", conflicts_with = "query")]
     pub file: Option<PathBuf>,
-    /// Output format for SELECT and ASK.
+    /// Output format: table, csv, tsv, json, xml or markdown for SELECT and ASK; turtle,
+    /// ntriples, nquads, trig, jsonld or rdfxml (json and xml too) for CONSTRUCT and
+    /// DESCRIBE. Without it, the -o file's extension chooses.
     #[arg(long, value_enum)]
-    pub format: Option<TableFormat>,
-    /// Output format for CONSTRUCT and DESCRIBE.
-    #[arg(long, value_enum, default_value = "turtle")]
-    pub graph_format: GraphFormat,
+    pub format: Option<AnswerFormat>,
+    /// The graph format alone (older spelling of --format for CONSTRUCT and DESCRIBE).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub graph_format: Option<GraphFormat>,
+    /// The base IRI relative IRIs in the query resolve against (with -f, the file's URL).
+    #[arg(long, value_name = "IRI")]
+    pub base: Option<String>,
     /// Allow SPARQL updates; queries are read-only without it.
     #[arg(long)]
     pub update: bool,
@@ -227,8 +232,9 @@ pub struct PullArgs {
 /// Arguments of `dump`.
 #[derive(Debug, Clone, Args)]
 pub struct DumpArgs {
-    #[arg(long, value_enum, default_value = "nquads")]
-    pub format: GraphFormat,
+    /// The RDF syntax (nquads unless the -o file's extension names another).
+    #[arg(long, value_enum)]
+    pub format: Option<GraphFormat>,
     /// Write to a file (whole or not at all) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -6,7 +6,7 @@ use crate::cli::{Command, SettingsArgs};
 use crate::commands::data::Progress;
 use crate::commands::{self, Artifact, Body, Outcome, Reply};
 use crate::error::Error;
-use crate::formats::{GraphFormat, TableFormat, TextFormat};
+use crate::formats::{AnswerFormat, GraphFormat, TableFormat, TextFormat};
 use crate::render::reply::{render, Presentation};
 use crate::session::{Session, Settings};
 use std::path::PathBuf;
@@ -99,16 +99,84 @@ fn text_or_json(format: TextFormat) -> Presentation {
 
 type Ran = (Outcome, Presentation, Option<PathBuf>);
 
+/// The command with its output formats settled: `--format` when given, else the one the
+/// `-o` file's extension names; a contradiction between the two is an error.
+fn settle_formats(command: &Command) -> Result<Command, Error> {
+    use crate::formats::choose;
+    use crate::reports::ReportCommand;
+    let mut command = command.clone();
+    match &mut command {
+        Command::Query(args) => {
+            args.format = choose(args.format, args.output.as_deref(), AnswerFormat::from_extension, AnswerFormat::agrees)?
+        }
+        Command::Report(ReportCommand::Run(args)) => {
+            args.format = choose(args.format, args.output.as_deref(), AnswerFormat::from_extension, AnswerFormat::agrees)?
+        }
+        Command::Dump(args) => {
+            args.format = choose(args.format, args.output.as_deref(), GraphFormat::from_extension, |a, b| a == b)?
+        }
+        Command::Export(args) => {
+            args.format =
+                choose(args.format, args.output.as_deref(), crate::export::ExportFormat::from_extension, |a, b| a == b)?
+        }
+        _ => {}
+    }
+    Ok(command)
+}
+
+/// How a SPARQL answer is shown: `--format` in the form for the answer's kind (solutions or
+/// a graph), the older `--graph-format` for graphs, else the session's table format and
+/// Turtle. A format with no form for the kind is an error naming the ones that fit.
+fn answer_presentation(
+    reply: &Reply,
+    format: Option<AnswerFormat>,
+    graph_format: Option<GraphFormat>,
+    session_table: Option<TableFormat>,
+) -> Result<Presentation, Error> {
+    let answer = match reply {
+        Reply::Answer(answer) => answer,
+        Reply::ReportTable(report) => &report.answer,
+        _ => return Ok(Presentation::Results { table: session_table.unwrap_or_default(), graph: GraphFormat::Turtle }),
+    };
+    let misfit = |format: AnswerFormat, kind: &str, fits: &str| {
+        Error::input(
+            format!("--format {} does not fit {kind}", crate::formats::value_name(format)),
+            Some(format!("this answer takes {fits}")),
+        )
+    };
+    Ok(match answer {
+        crate::backend::Answer::Graph(_) => {
+            let graph = match (graph_format, format) {
+                (Some(graph), _) => graph,
+                (None, Some(format)) => format.graph().ok_or_else(|| {
+                    misfit(format, "a graph (CONSTRUCT or DESCRIBE)", "turtle, ntriples, nquads, trig, jsonld or rdfxml")
+                })?,
+                (None, None) => GraphFormat::Turtle,
+            };
+            Presentation::Results { table: TableFormat::Table, graph }
+        }
+        _ => {
+            let table = match format {
+                Some(format) => format.table().ok_or_else(|| {
+                    misfit(format, "solutions (SELECT or ASK)", "table, csv, tsv, json, xml or markdown")
+                })?,
+                None => session_table.unwrap_or_default(),
+            };
+            Presentation::Results { table, graph: GraphFormat::Turtle }
+        }
+    })
+}
+
 /// The command's outcome, how to present it and where its output goes.
 fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn Progress) -> Result<Ran, Error> {
     use commands::{data, export, lookup, paths, query, reports};
-    let table = |format: Option<TableFormat>| format.or(settings.format).unwrap_or_default();
+    let command = &settle_formats(command)?;
     Ok(match command {
-        Command::Query(args) => (
-            query::query(session, settings, args)?,
-            Presentation::Results { table: table(args.format), graph: args.graph_format },
-            args.output.clone(),
-        ),
+        Command::Query(args) => {
+            let outcome = query::query(session, settings, args)?;
+            let presentation = answer_presentation(&outcome.reply, args.format, args.graph_format, settings.format)?;
+            (outcome, presentation, args.output.clone())
+        }
         Command::Describe(args) => (lookup::describe(session, settings, args)?, text_or_json(args.format), None),
         Command::Search(args) => (lookup::search(session, args)?, text_or_json(args.format), None),
         Command::Check(args) => (data::check(session, args)?, text_or_json(args.format), None),
@@ -125,18 +193,21 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
         Command::Report(command) => {
             use crate::reports::ReportCommand;
             let (presentation, destination) = match command {
-                ReportCommand::List(args) => (text_or_json(args.format), None),
-                ReportCommand::Show(args) => (text_or_json(args.format), None),
-                ReportCommand::Run(args) => (
-                    Presentation::Results { table: table(args.format), graph: GraphFormat::Turtle },
-                    args.output.clone(),
-                ),
-                ReportCommand::All(args) => (Presentation::Text, args.out.clone()),
+                ReportCommand::List(args) => (Some(text_or_json(args.format)), None),
+                ReportCommand::Show(args) => (Some(text_or_json(args.format)), None),
+                ReportCommand::Run(args) => (None, args.output.clone()),
+                ReportCommand::All(args) => (Some(Presentation::Text), args.out.clone()),
             };
-            (reports::report(session, settings, command)?, presentation, destination)
+            let outcome = reports::report(session, settings, command)?;
+            let presentation = match (presentation, command) {
+                (Some(presentation), _) => presentation,
+                (None, ReportCommand::Run(args)) => answer_presentation(&outcome.reply, args.format, None, settings.format)?,
+                (None, _) => Presentation::Text,
+            };
+            (outcome, presentation, destination)
         }
         Command::Export(args) => {
-            let graph = args.format.graph_format().unwrap_or_default();
+            let graph = args.chosen_format().graph_format().unwrap_or_default();
             (
                 export::export(session, settings, args)?,
                 Presentation::Results { table: TableFormat::Table, graph },

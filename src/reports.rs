@@ -4,7 +4,6 @@
 
 use crate::backend::embedded::builtin;
 use crate::error::Error;
-use crate::formats::TableFormat;
 use crate::session::{Session, Settings};
 use crate::sparql::{self, Answer};
 use crate::vocab::std_terms::*;
@@ -62,8 +61,9 @@ pub struct RunArgs {
     /// A parameter value: NAME=VALUE (an IRI, prefixed name, entity name, number or text).
     #[arg(long, value_name = "NAME=VALUE")]
     pub param: Vec<String>,
+    /// Output format, as `query --format` takes it (the -o file's extension chooses when absent).
     #[arg(long, value_enum)]
-    pub format: Option<TableFormat>,
+    pub format: Option<crate::formats::AnswerFormat>,
     /// Write to a file (whole or not at all) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -201,6 +201,7 @@ impl Session {
             prefixes: self.prefixes.clone(),
             cancel: self.cancel.clone(),
             substitutions: Vec::new(),
+            base: None,
         }
     }
 }

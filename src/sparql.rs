@@ -26,6 +26,8 @@ pub struct QueryOptions {
     pub cancel: Option<CancellationToken>,
     /// Values substituted for variables (report parameters), never pasted into the text.
     pub substitutions: Vec<(Variable, Term)>,
+    /// The base IRI relative IRIs resolve against.
+    pub base: Option<String>,
 }
 
 /// The deepest bracket nesting a query may have; deeper ones are refused before parsing,
@@ -97,16 +99,21 @@ pub fn first_keyword(text: &str) -> Option<&str> {
     }
 }
 
-fn parser(options: &QueryOptions) -> SparqlParser {
+fn parser(options: &QueryOptions) -> Result<SparqlParser, Error> {
     let mut parser = SparqlParser::new();
+    if let Some(base) = &options.base {
+        parser = parser.with_base_iri(base).map_err(|e| {
+            Error::input(format!("the base IRI `{base}` is not valid: {e}"), Some("give an absolute IRI, e.g. --base http://example.org/".to_owned()))
+        })?;
+    }
     for (prefix, iri) in vocab::PREFIXES
         .iter()
         .map(|(p, i)| (*p, *i))
         .chain(options.prefixes.iter().map(|(p, i)| (p.as_str(), i.as_str())))
     {
-        parser = parser.with_prefix(prefix, iri).expect("prefix IRIs are valid");
+        parser = parser.with_prefix(prefix, iri).map_err(|e| Error::input(format!("the prefix `{prefix}:` has an invalid IRI: {e}"), None))?;
     }
-    parser
+    Ok(parser)
 }
 
 /// Runs a query on the backend, after the policy: parameters bound in the algebra, and no
@@ -311,9 +318,9 @@ pub fn parse(text: &str, options: &QueryOptions) -> Result<Parsed, Error> {
 }
 
 fn parse_and_measure(text: &str, options: &QueryOptions) -> Result<Parsed, Error> {
-    let parsed = match parser(options).parse_query(text) {
+    let parsed = match parser(options)?.parse_query(text) {
         Ok(query) => Parsed::Query(query),
-        Err(query_error) => match parser(options).parse_update(text) {
+        Err(query_error) => match parser(options)?.parse_update(text) {
             Ok(update) => Parsed::Update(update),
             Err(update_error) => {
                 let looks_like_update =

@@ -110,7 +110,7 @@ pub fn pull(session: &Session, args: &PullArgs) -> Result<Outcome, Error> {
 
 /// `dump`: the whole graph as RDF, streamed while it is written.
 pub fn dump(session: &Session, args: &DumpArgs) -> Outcome {
-    let format = args.format.rdf_format();
+    let format = args.format.unwrap_or(crate::formats::GraphFormat::Nquads).rdf_format();
     let backend = session.backend.clone();
     Outcome::found(Reply::Artifact(Artifact {
         media_type: format.media_type(),

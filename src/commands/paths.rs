@@ -211,8 +211,8 @@ pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Resu
     };
     let labels = prepared.labels(session, [from_iri.clone(), to_iri.clone()], paths.iter().flat_map(|p| p.nodes()))?;
     let namer = prepared.namer(&session.backend, &labels, settings.lang);
-    if paths.is_empty() {
-        return Err(Error::NoResult(format!(
+    let nothing = paths.is_empty().then(|| {
+        format!(
             "no path from {} to {}{}",
             namer.label(&from_iri),
             namer.label(&to_iri),
@@ -221,8 +221,8 @@ pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Resu
             } else {
                 " with these restrictions"
             }
-        )));
-    }
+        )
+    });
     let reply = PathsReply {
         from: namer.node_json(&from_iri),
         to: namer.node_json(&to_iri),
@@ -232,6 +232,11 @@ pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Resu
     };
     let mut outcome = Outcome::found(Reply::Paths(reply));
     outcome.notes.extend(stopped);
+    // No path is an answer: the reply (empty in JSON) with exit 1 and the reason noted.
+    if let Some(nothing) = nothing {
+        outcome.verdict = Verdict::NoResult;
+        outcome.notes.push(nothing);
+    }
     Ok(outcome)
 }
 
@@ -332,14 +337,9 @@ pub fn run_common(session: &Session, settings: &Settings, args: &CommonArgs) -> 
         ancestors.iter().map(|(n, _, _)| *n).chain(neighbors.iter().copied()),
     )?;
     let namer = prepared.namer(&session.backend, &labels, settings.lang);
-    if ancestors.is_empty() && neighbors.is_empty() {
-        return Err(Error::NoResult(format!(
-            "{} and {} share no ancestor or neighbour",
-            namer.label(&a_iri),
-            namer.label(&b_iri)
-        )));
-    }
-    Ok(Outcome::found(Reply::Common(CommonReply {
+    let nothing = (ancestors.is_empty() && neighbors.is_empty())
+        .then(|| format!("{} and {} share no ancestor or neighbour", namer.label(&a_iri), namer.label(&b_iri)));
+    let mut outcome = Outcome::found(Reply::Common(CommonReply {
         a: namer.node_json(&a_iri),
         b: namer.node_json(&b_iri),
         ancestors: ancestors
@@ -351,7 +351,12 @@ pub fn run_common(session: &Session, settings: &Settings, args: &CommonArgs) -> 
             })
             .collect(),
         neighbors: neighbors.iter().map(|n| namer.node_json(&prepared.projection.iri(*n))).collect(),
-    })))
+    }));
+    if let Some(nothing) = nothing {
+        outcome.verdict = Verdict::NoResult;
+        outcome.notes.push(nothing);
+    }
+    Ok(outcome)
 }
 
 /// `central`.

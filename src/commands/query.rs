@@ -28,7 +28,21 @@ pub fn query(session: &Session, settings: &Settings, args: &QueryArgs) -> Result
     }
     let mut options = session.query_options(settings);
     options.allow_update = args.update;
+    options.base = args.base.clone().or_else(|| args.file.as_deref().and_then(file_iri));
     let answer = crate::sparql::run(&session.backend, &text, &options)?;
     let verdict = if matches!(answer, Answer::Boolean(false)) { Verdict::NoResult } else { Verdict::Answered };
     Ok(Outcome::with_verdict(Reply::Answer(answer), verdict))
+}
+
+/// The `file:` IRI of a query file, the base its relative IRIs resolve against.
+fn file_iri(path: &std::path::Path) -> Option<String> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut iri = String::from("file://");
+    for byte in absolute.to_str()?.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => iri.push(byte as char),
+            _ => iri.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    Some(iri)
 }

@@ -36,8 +36,9 @@ pub enum ExportFormat {
 /// Arguments of `export`.
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
-    #[arg(long, value_enum, default_value = "dot")]
-    pub format: ExportFormat,
+    /// The format (dot unless the -o file's extension names another).
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
     /// Write to a file (whole or not at all) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -107,6 +108,21 @@ pub enum Exported {
 }
 
 impl ExportFormat {
+    /// The format a file name's extension names.
+    pub fn from_extension(extension: &str) -> Option<ExportFormat> {
+        Some(match extension {
+            "dot" | "gv" => ExportFormat::Dot,
+            "graphml" => ExportFormat::Graphml,
+            "json" | "cyjs" => ExportFormat::Cytoscape,
+            "mmd" | "mermaid" => ExportFormat::Mermaid,
+            "svg" => ExportFormat::Svg,
+            "ttl" => ExportFormat::Turtle,
+            "nt" => ExportFormat::Ntriples,
+            "jsonld" => ExportFormat::Jsonld,
+            _ => return None,
+        })
+    }
+
     /// The RDF syntax of an RDF format, `None` for the others.
     pub fn graph_format(self) -> Option<crate::formats::GraphFormat> {
         use crate::formats::GraphFormat;
@@ -133,8 +149,16 @@ impl ExportFormat {
     }
 }
 
+impl ExportArgs {
+    /// The format asked for, or the default.
+    pub fn chosen_format(&self) -> ExportFormat {
+        self.format.unwrap_or(ExportFormat::Dot)
+    }
+}
+
 /// Runs `export`: picks the subgraph and renders it in the asked format.
 pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Result<Exported, Error> {
+    let format = args.chosen_format();
     let schema = session.schema()?;
     let lang = settings.lang;
     let label = |iri: &str| -> Result<String, Error> { Ok(session.labels_for([iri.to_owned()])?.label(iri, lang)) };
@@ -152,8 +176,8 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
                 Some("--construct takes a CONSTRUCT or DESCRIBE query".to_owned()),
             ));
         };
-        if matches!(args.format, ExportFormat::Turtle | ExportFormat::Ntriples | ExportFormat::Jsonld) {
-            return Ok(Exported::Rdf { triples: graph, format: args.format.graph_format().unwrap_or_default() });
+        if matches!(format, ExportFormat::Turtle | ExportFormat::Ntriples | ExportFormat::Jsonld) {
+            return Ok(Exported::Rdf { triples: graph, format: format.graph_format().unwrap_or_default() });
         }
         graph
             .iter()
@@ -210,13 +234,13 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
     };
     let mut unique = BTreeSet::new();
     let triples: Vec<_> = triples.into_iter().filter(|t| unique.insert(t.clone())).collect();
-    if matches!(args.format, ExportFormat::Turtle | ExportFormat::Ntriples | ExportFormat::Jsonld) {
+    if matches!(format, ExportFormat::Turtle | ExportFormat::Ntriples | ExportFormat::Jsonld) {
         let graph = rdf_subgraph(session, &triples)?;
-        return Ok(Exported::Rdf { triples: graph, format: args.format.graph_format().unwrap_or_default() });
+        return Ok(Exported::Rdf { triples: graph, format: format.graph_format().unwrap_or_default() });
     }
     let index = session.labels_for(triples.iter().flat_map(|(s, _, o)| [s.clone(), o.clone()]))?;
     let subgraph = build_subgraph(session, &schema, &index, lang, &triples, args.title.clone())?;
-    let text = match args.format {
+    let text = match format {
         ExportFormat::Dot => formats::dot(&subgraph),
         ExportFormat::Graphml => formats::graphml(&subgraph),
         ExportFormat::Cytoscape => formats::cytoscape(&subgraph)?,
@@ -224,7 +248,7 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
         ExportFormat::Svg => svg::render(&subgraph, &schema, lang),
         _ => unreachable!("RDF formats return above"),
     };
-    Ok(Exported::Text { text, media_type: args.format.media_type() })
+    Ok(Exported::Text { text, media_type: format.media_type() })
 }
 
 /// The types and labels of `nodes`, read in batches of a few hundred per CONSTRUCT.

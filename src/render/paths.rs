@@ -102,6 +102,9 @@ pub fn tiers_text(reply: &TiersReply) -> String {
 
 /// `common`.
 pub fn common_text(reply: &CommonReply) -> String {
+    if reply.ancestors.is_empty() && reply.neighbors.is_empty() {
+        return String::new();
+    }
     let mut text = format!("{} and {}\n", reply.a.label, reply.b.label);
     if !reply.ancestors.is_empty() {
         let _ = writeln!(text, "  nearest shared ancestors");

@@ -61,8 +61,11 @@ const SPARQL_KEYWORDS: &[&str] = &[
 pub(super) struct Vocabulary {
     /// Entity names: English and Chinese labels and aliases.
     pub(super) entity_names: Vec<String>,
-    /// Prefixed names of ontology terms (`sg:Platform`, `org:headOf`).
+    /// Prefixed names of ontology terms (`sg:Platform`, `org:headOf`) and entities
+    /// (`entity:aliexpress`).
     pub(super) terms: Vec<String>,
+    /// The names of the saved reports.
+    pub(super) reports: Vec<String>,
 }
 
 /// The helper the REPL's editor uses.
@@ -129,6 +132,14 @@ impl Completer for ReplHelper {
             return Ok((start, flags));
         }
         let previous = before[..start].split_whitespace().last().unwrap_or("");
+        if first_word == "report" && matches!(previous, "run" | "show") {
+            let hits = self.vocabulary.reports.iter().filter(|r| r.starts_with(word)).map(|r| pair(r)).collect();
+            return Ok((start, hits));
+        }
+        if first_word == "report" && previous == "report" {
+            let hits = ["list", "show", "run", "all"].iter().filter(|r| r.starts_with(word)).map(|r| pair(r)).collect();
+            return Ok((start, hits));
+        }
         let wants_path = matches!(first_word, "load" | "check")
             || matches!(previous, "-f" | "--file" | "-o" | "--output" | "--out" | "--construct" | "--queries");
         if wants_path {
@@ -136,7 +147,7 @@ impl Completer for ReplHelper {
         }
         let lowered = word.to_lowercase();
         let mut hits: Vec<Pair> = Vec::new();
-        if word.contains(':') || super::line::is_sparql(line) {
+        if word.contains(':') || super::line::is_sparql(line) || word.starts_with("ent") {
             hits.extend(self.vocabulary.terms.iter().filter(|t| t.starts_with(word)).map(|t| pair(t)));
         }
         if !word.is_empty() {

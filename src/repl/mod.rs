@@ -9,7 +9,7 @@ use crate::cli::{Command, QueryArgs, ReplArgs, ReplLine, SettingsArgs};
 use crate::error::{exit, Error};
 use crate::exec::execute;
 use crate::exec::Output;
-use crate::formats::{GraphFormat, TableFormat};
+use crate::formats::TableFormat;
 use crate::schema::Lang;
 use crate::session::{timeout_duration, Session};
 use clap::{Parser, ValueEnum};
@@ -165,12 +165,18 @@ fn vocabulary(session: &mut Session) -> Vocabulary {
             vocabulary.entity_names.extend(entity.aliases.iter().cloned());
         }
     }
+    if let Ok(index) = session.index() {
+        vocabulary.terms.extend(index.entities().iter().filter_map(|entity| crate::vocab::compact(&entity.iri)));
+    }
     if let Ok(schema) = session.schema() {
         for iri in schema.classes.keys().chain(schema.properties.keys()) {
             if let Some(name) = crate::vocab::compact(iri) {
                 vocabulary.terms.push(name);
             }
         }
+    }
+    if let Ok(catalog) = crate::reports::catalog(&[]) {
+        vocabulary.reports = catalog.reports.into_iter().map(|r| r.name).collect();
     }
     vocabulary.entity_names.sort();
     vocabulary.entity_names.dedup();
@@ -234,7 +240,8 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
             query: Some(entry.to_owned()),
             file: None,
             format: None,
-            graph_format: GraphFormat::Turtle,
+            graph_format: None,
+            base: None,
             update: session.settings.allow_update,
             output: None,
         };
@@ -255,6 +262,13 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
             return match error.kind() {
                 clap::error::ErrorKind::DisplayHelp
                 | clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Ok(Some(Output::text(text))),
+                clap::error::ErrorKind::InvalidSubcommand => {
+                    let hint = match nearest_command(first) {
+                        Some(near) => format!("did you mean `{near}`? type `help` for the commands"),
+                        None => "type `help` for the commands, `COMMAND --help` for its flags".to_owned(),
+                    };
+                    Err(Error::input(format!("unknown command `{first}`"), Some(hint)))
+                }
                 _ => Err(Error::input(
                     text.trim().trim_start_matches("error: ").lines().next().unwrap_or("bad command").to_owned(),
                     Some("type `help` for the commands, `COMMAND --help` for its flags".to_owned()),
@@ -266,6 +280,22 @@ fn dispatch(session: &mut Session, entry: &str, history: Option<&[String]>) -> R
         return Err(Error::input("the REPL is already open", None));
     }
     with_cancellation(session, |session| execute(session, line.command, &line.settings, &progress(session))).map(Some)
+}
+
+/// The command, of the grammar's and the REPL's own, nearest to a mistyped `word`.
+fn nearest_command(word: &str) -> Option<String> {
+    use clap::CommandFactory;
+    let grammar = ReplLine::command();
+    let names = grammar
+        .get_subcommands()
+        .filter(|c| !c.is_hide_set())
+        .map(|c| c.get_name().to_owned())
+        .chain(REPL_COMMANDS.iter().map(|(name, _)| (*name).to_owned()));
+    names
+        .map(|name| (strsim::damerau_levenshtein(&word.to_lowercase(), &name), name))
+        .filter(|(distance, name)| *distance <= 2.max(name.len() / 3))
+        .min()
+        .map(|(_, name)| name)
 }
 
 fn progress(session: &Session) -> crate::progress::TerminalProgress {

@@ -14,7 +14,7 @@ use crate::cli::{
 use crate::commands::data::NoProgress;
 use crate::error::Error;
 use crate::export::{ExportArgs, ExportFormat};
-use crate::formats::{TableFormat, TextFormat};
+use crate::formats::TextFormat;
 use crate::reports::{QueriesArgs, ReportCommand};
 use crate::schema::Lang;
 use clap::ValueEnum;
@@ -207,7 +207,7 @@ fn command_for(route: &str, params: &Params) -> Result<Option<Command>, Error> {
                 Some((name, "run")) => Command::Report(ReportCommand::Run(crate::reports::RunArgs {
                     name: name.to_owned(),
                     param: params.0.iter().filter(|(k, _)| k == "param").map(|(_, v)| v.clone()).collect(),
-                    format: Some(params.choice::<TableFormat>("format")?.unwrap_or(TableFormat::Json)),
+                    format: Some(params.choice::<crate::formats::AnswerFormat>("format")?.unwrap_or(crate::formats::AnswerFormat::Json)),
                     output: None,
                     queries: QueriesArgs::default(),
                 })),
@@ -225,7 +225,7 @@ fn export(params: &Params, construct: Option<String>) -> Result<Command, Error> 
         return Err(Error::input("`path` takes two entities: path=FROM,TO", None));
     }
     Ok(Command::Export(ExportArgs {
-        format: params.choice::<ExportFormat>("format")?.unwrap_or(ExportFormat::Svg),
+        format: Some(params.choice::<ExportFormat>("format")?.unwrap_or(ExportFormat::Svg)),
         output: None,
         around: params.get("around").map(str::to_owned),
         depth: params.number("depth")?.unwrap_or(1),

@@ -188,7 +188,8 @@ fn query_args(text: &str, update: bool) -> QueryArgs {
         query: Some(text.to_owned()),
         file: None,
         format: None,
-        graph_format: GraphFormat::Turtle,
+        graph_format: None,
+        base: None,
         update,
         output: None,
     }

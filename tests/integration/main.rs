@@ -20,3 +20,4 @@ mod review;
 mod serve;
 mod store;
 mod util;
+mod w3c;

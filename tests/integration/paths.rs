@@ -249,7 +249,22 @@ fn no_path_exits_1() {
     run(&["path", "--via", "organization", "Jiang Fan", "1688overseas"])
         .code(1)
         .stderr_has("no path from Jiang Fan to 1688overseas with these restrictions");
-    run(&["path", "chart-rank", "aidc"]).code(1).stderr_has("no path from Chart rank to");
+    run(&["path", "chart-rank", "aidc"]).code(1).stderr_has("no path from Chart rank to").stdout_lacks("Chart");
+}
+
+#[test]
+fn json_mode_prints_an_empty_answer_when_nothing_is_found() {
+    let out = run(&["path", "chart-rank", "aidc", "--format", "json"]).code(1);
+    let json = out.json();
+    assert_eq!(json["paths"], serde_json::json!([]), "{json}");
+    assert_eq!(json["from"]["iri"], entity("chart-rank"));
+    let out = run(&["common", "chart-rank", "aidc", "--format", "json"]).code(1);
+    let json = out.json();
+    assert_eq!((json["ancestors"].clone(), json["neighbors"].clone()), (serde_json::json!([]), serde_json::json!([])));
+    for args in [["search", "zzzqqq"], ["reach", "chart-rank"], ["neighbors", "chart-rank"]] {
+        let out = run(&[args[0], args[1], "--format", "json"]).code(1);
+        let _ = out.json();
+    }
 }
 
 #[test]

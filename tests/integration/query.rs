@@ -455,3 +455,75 @@ fn provenance_of_a_speakers_claim_names_the_speaker_and_asserts_nothing() {
     assert_eq!(rows, vec![vec![entity("industry-insider"), "速卖通刚刚完成其3月周年庆大促".to_owned()]]);
     Test::new().args(["query", "ASK { entity:aliexpress sg:launched entity:anniversary-sale }"]).run().code(1);
 }
+
+#[test]
+fn output_file_extension_chooses_the_format() {
+    let out = Test::new()
+        .args(["query", "-o", "r.csv", "SELECT ?x WHERE { VALUES ?x { 1 2 } }"])
+        .run()
+        .success()
+        .stderr_has("wrote r.csv");
+    assert_eq!(std::fs::read_to_string(out.dir.join("r.csv")).unwrap(), "x\r\n1\r\n2\r\n");
+    let out = Test::new().args(["dump", "-o", "kb.ttl"]).run().success();
+    let text = std::fs::read_to_string(out.dir.join("kb.ttl")).unwrap();
+    assert!(text.starts_with("@prefix"), "dump -o kb.ttl writes Turtle: {}", &text[..80]);
+    let out = Test::new().args(["export", "-o", "x.svg"]).run().success();
+    assert!(std::fs::read_to_string(out.dir.join("x.svg")).unwrap().contains("<svg"), "export -o x.svg writes SVG");
+    let out = Test::new()
+        .args(["query", "-o", "g.nt", "CONSTRUCT { <http://e/a> <http://e/b> 1 } WHERE {}"])
+        .run()
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(out.dir.join("g.nt")).unwrap().trim(),
+        "<http://e/a> <http://e/b> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> ."
+    );
+}
+
+#[test]
+fn a_format_the_file_name_contradicts_is_refused_and_nothing_is_written() {
+    for args in [
+        vec!["query", "-o", "r.csv", "--format", "json", "SELECT * WHERE {}"],
+        vec!["export", "-o", "x.svg", "--format", "dot"],
+        vec!["dump", "-o", "kb.ttl", "--format", "nquads"],
+    ] {
+        let out = Test::new().args(&args).run().code(2).stderr_has("contradicts the file name");
+        let name = args[2];
+        assert!(!out.dir.join(name).exists(), "{name} must not be written");
+    }
+}
+
+#[test]
+fn one_format_flag_takes_result_and_graph_formats() {
+    let construct = "CONSTRUCT { <http://e/a> <http://e/b> 1 } WHERE {}";
+    Test::new().args(["query", "--format", "ntriples", construct]).run().success().stdout_has("<http://e/a> <http://e/b>");
+    Test::new().args(["query", "--format", "turtle", construct]).run().success().stdout_has("<http://e/a> <http://e/b> 1");
+    // json and xml name the graph family's form for a graph.
+    Test::new().args(["query", "--format", "json", construct]).run().success().stdout_has("\"@id\"");
+    Test::new().args(["query", "--format", "xml", construct]).run().success().stdout_has("rdf:RDF");
+    // The older flag still works.
+    Test::new().args(["query", "--graph-format", "nt", construct]).run().success().stdout_has("<http://e/a> <http://e/b>");
+    Test::new()
+        .args(["query", "--format", "turtle", "SELECT * WHERE {}"])
+        .run()
+        .code(2)
+        .stderr_has("--format turtle does not fit solutions")
+        .stderr_has("table, csv, tsv, json, xml or markdown");
+    Test::new()
+        .args(["query", "--format", "csv", construct])
+        .run()
+        .code(2)
+        .stderr_has("--format csv does not fit a graph");
+}
+
+#[test]
+fn relative_iris_resolve_against_the_base() {
+    Test::new()
+        .args(["query", "--format", "csv", "--base", "http://example.org/dir/", "SELECT (<a> AS ?x) WHERE {}"])
+        .run()
+        .success()
+        .stdout_has("http://example.org/dir/a");
+    let out = Test::new().file("q.rq", "SELECT (<a> AS ?x) WHERE {}").args(["query", "--format", "csv", "-f", "q.rq"]).run().success();
+    let dir = out.dir.canonicalize().unwrap();
+    assert!(out.stdout.contains(&format!("file://{}/a", dir.display())), "{}", out.stdout);
+    Test::new().args(["query", "--base", "not an iri", "SELECT * WHERE {}"]).run().code(2).stderr_has("base IRI");
+}

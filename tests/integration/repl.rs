@@ -96,6 +96,27 @@ fn interactive_multi_line_query_and_chinese_completion() {
 }
 
 #[test]
+fn interactive_completion_of_report_and_entity_names() {
+    let home = tempfile::tempdir().unwrap();
+    let mut repl = interactive(home.path(), &[]);
+    // A unique prefix completes in place; Enter runs the completed line.
+    repl.send("report run entities-per-cl\t").unwrap();
+    repl.flush().unwrap();
+    repl.exp_string("entities-per-class").expect("the report name completes");
+    repl.send_line("").unwrap();
+    repl.exp_string("stratagraph> ").unwrap();
+    repl.send("describe entity:aliexpr\t").unwrap();
+    repl.flush().unwrap();
+    repl.exp_string("entity:aliexpress").expect("the entity id completes");
+    repl.send_line("").unwrap();
+    repl.exp_string(&raw("AliExpress · 速卖通")).expect("the completed id resolves");
+    repl.send_line("decsribe Temu").unwrap();
+    repl.exp_string("did you mean `describe`?").expect("a mistyped command gets a suggestion");
+    repl.send_line("quit").unwrap();
+    repl.exp_eof().unwrap();
+}
+
+#[test]
 fn interactive_ctrl_c_cancels_a_slow_query_and_the_session_goes_on() {
     let home = tempfile::tempdir().unwrap();
     let mut repl = interactive(home.path(), &[]);
