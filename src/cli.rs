@@ -123,6 +123,26 @@ pub enum Command {
     Repl(ReplArgs),
     /// Serve the graph over HTTP: SPARQL protocol, the command API and a web page.
     Serve(ServeArgs),
+    /// Print a shell completion script (e.g. `stratagraph completions bash > /etc/bash_completion.d/stratagraph`).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `stratagraph man | man -l -`.
+    Man(ManArgs),
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Write one page per command (stratagraph.1, stratagraph-query.1, ...) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Arguments of `query`.

@@ -107,10 +107,12 @@ fn settle_formats(command: &Command) -> Result<Command, Error> {
     let mut command = command.clone();
     match &mut command {
         Command::Query(args) => {
-            args.format = choose(args.format, args.output.as_deref(), AnswerFormat::from_extension, AnswerFormat::agrees)?
+            args.format =
+                choose(args.format, args.output.as_deref(), AnswerFormat::from_extension, AnswerFormat::agrees)?
         }
         Command::Report(ReportCommand::Run(args)) => {
-            args.format = choose(args.format, args.output.as_deref(), AnswerFormat::from_extension, AnswerFormat::agrees)?
+            args.format =
+                choose(args.format, args.output.as_deref(), AnswerFormat::from_extension, AnswerFormat::agrees)?
         }
         Command::Dump(args) => {
             args.format = choose(args.format, args.output.as_deref(), GraphFormat::from_extension, |a, b| a == b)?
@@ -149,7 +151,11 @@ fn answer_presentation(
             let graph = match (graph_format, format) {
                 (Some(graph), _) => graph,
                 (None, Some(format)) => format.graph().ok_or_else(|| {
-                    misfit(format, "a graph (CONSTRUCT or DESCRIBE)", "turtle, ntriples, nquads, trig, jsonld or rdfxml")
+                    misfit(
+                        format,
+                        "a graph (CONSTRUCT or DESCRIBE)",
+                        "turtle, ntriples, nquads, trig, jsonld or rdfxml",
+                    )
                 })?,
                 (None, None) => GraphFormat::Turtle,
             };
@@ -201,7 +207,9 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
             let outcome = reports::report(session, settings, command)?;
             let presentation = match (presentation, command) {
                 (Some(presentation), _) => presentation,
-                (None, ReportCommand::Run(args)) => answer_presentation(&outcome.reply, args.format, None, settings.format)?,
+                (None, ReportCommand::Run(args)) => {
+                    answer_presentation(&outcome.reply, args.format, None, settings.format)?
+                }
                 (None, _) => Presentation::Text,
             };
             (outcome, presentation, destination)
@@ -222,6 +230,40 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
         Command::Measure(command) => {
             let json = crate::measure::execute(session, command)?;
             (Outcome::found(Reply::Artifact(Artifact::text("application/json", json))), Presentation::Json, None)
+        }
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            let mut script = Vec::new();
+            clap_complete::generate(args.shell, &mut crate::cli::Cli::command(), "stratagraph", &mut script);
+            let script = String::from_utf8_lossy(&script).into_owned();
+            (
+                Outcome::found(Reply::Artifact(Artifact::text("text/plain; charset=utf-8", script))),
+                Presentation::Text,
+                None,
+            )
+        }
+        Command::Man(args) => {
+            use clap::CommandFactory;
+            let grammar = crate::cli::Cli::command();
+            if let Some(dir) = &args.dir {
+                std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(grammar, dir)).map_err(|e| {
+                    Error::store(format!("cannot write the manual pages into {}: {e}", dir.display()), None)
+                })?;
+                let note = format!("wrote the manual pages into {}", dir.display());
+                (
+                    Outcome::found(Reply::Artifact(Artifact::text("text/plain; charset=utf-8", String::new())))
+                        .with_note(note),
+                    Presentation::Text,
+                    None,
+                )
+            } else {
+                let mut page = Vec::new();
+                clap_mangen::Man::new(grammar)
+                    .render(&mut page)
+                    .map_err(|e| Error::store(format!("cannot render the manual page: {e}"), None))?;
+                let page = String::from_utf8_lossy(&page).into_owned();
+                (Outcome::found(Reply::Artifact(Artifact::text("text/troff", page))), Presentation::Text, None)
+            }
         }
         Command::Repl(_) => {
             return Err(Error::input("the REPL is already open", Some("type `help` for the commands".to_owned())))

@@ -103,7 +103,10 @@ fn parser(options: &QueryOptions) -> Result<SparqlParser, Error> {
     let mut parser = SparqlParser::new();
     if let Some(base) = &options.base {
         parser = parser.with_base_iri(base).map_err(|e| {
-            Error::input(format!("the base IRI `{base}` is not valid: {e}"), Some("give an absolute IRI, e.g. --base http://example.org/".to_owned()))
+            Error::input(
+                format!("the base IRI `{base}` is not valid: {e}"),
+                Some("give an absolute IRI, e.g. --base http://example.org/".to_owned()),
+            )
         })?;
     }
     for (prefix, iri) in vocab::PREFIXES
@@ -111,7 +114,9 @@ fn parser(options: &QueryOptions) -> Result<SparqlParser, Error> {
         .map(|(p, i)| (*p, *i))
         .chain(options.prefixes.iter().map(|(p, i)| (p.as_str(), i.as_str())))
     {
-        parser = parser.with_prefix(prefix, iri).map_err(|e| Error::input(format!("the prefix `{prefix}:` has an invalid IRI: {e}"), None))?;
+        parser = parser
+            .with_prefix(prefix, iri)
+            .map_err(|e| Error::input(format!("the prefix `{prefix}:` has an invalid IRI: {e}"), None))?;
     }
     Ok(parser)
 }

@@ -14,9 +14,7 @@ pub mod contract;
 pub mod embedded;
 pub mod remote;
 
-pub use contract::{
-    Answer, Capabilities, Evaluation, LoadContents, LoadInput, LoadObserver, LoadReport, QuotePolicy,
-};
+pub use contract::{Answer, Capabilities, Evaluation, LoadContents, LoadInput, LoadObserver, LoadReport, QuotePolicy};
 pub use embedded::{builtin_fact_files, rdf_format, Embedded, StoreOptions};
 pub use remote::{Remote, RemoteOptions};
 

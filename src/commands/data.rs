@@ -173,7 +173,10 @@ fn source_text_overrides(pairs: &[String]) -> Result<BTreeMap<String, PathBuf>, 
     let mut overrides = BTreeMap::new();
     for pair in pairs {
         let (id, path) = pair.split_once('=').ok_or_else(|| {
-            Error::input(format!("--source-text `{pair}` is not ID=PATH"), Some("e.g. --source-text woshipm-6207665=article.md".to_owned()))
+            Error::input(
+                format!("--source-text `{pair}` is not ID=PATH"),
+                Some("e.g. --source-text woshipm-6207665=article.md".to_owned()),
+            )
         })?;
         overrides.insert(id.to_owned(), PathBuf::from(path));
     }

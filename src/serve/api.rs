@@ -207,7 +207,11 @@ fn command_for(route: &str, params: &Params) -> Result<Option<Command>, Error> {
                 Some((name, "run")) => Command::Report(ReportCommand::Run(crate::reports::RunArgs {
                     name: name.to_owned(),
                     param: params.0.iter().filter(|(k, _)| k == "param").map(|(_, v)| v.clone()).collect(),
-                    format: Some(params.choice::<crate::formats::AnswerFormat>("format")?.unwrap_or(crate::formats::AnswerFormat::Json)),
+                    format: Some(
+                        params
+                            .choice::<crate::formats::AnswerFormat>("format")?
+                            .unwrap_or(crate::formats::AnswerFormat::Json),
+                    ),
                     output: None,
                     queries: QueriesArgs::default(),
                 })),

@@ -251,9 +251,7 @@ fn load_into(store: &std::path::Path, contents: &str, extra: &[&str]) -> Outcome
 }
 
 fn holds_acme(store: &std::path::Path) -> bool {
-    let out = Test::new()
-        .args(["query", "--store", store.to_str().unwrap(), "ASK { ?s ?p \"Acme Market\"@en }"])
-        .run();
+    let out = Test::new().args(["query", "--store", store.to_str().unwrap(), "ASK { ?s ?p \"Acme Market\"@en }"]).run();
     out.code == 0
 }
 
@@ -262,7 +260,11 @@ fn load_runs_the_quote_check_and_refuses_the_batch() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("kb");
     // A store that already exists, so a refused load must leave it as it was.
-    Test::new().file("empty.nt", "").args(["load", "--bare", "--store", store.to_str().unwrap(), "empty.nt"]).run().success();
+    Test::new()
+        .file("empty.nt", "")
+        .args(["load", "--bare", "--store", store.to_str().unwrap(), "empty.nt"])
+        .run()
+        .success();
     let out = load_into(&store, &good_with("quote = \"founded in 2019\"", "quote = \"founded in 2018\""), &[]);
     assert_problem(out, "bad.toml:30:9", "quote not found in the text of source `test-source`");
     assert!(!holds_acme(&store), "a load with a wrong quote must add nothing");
@@ -280,9 +282,13 @@ fn load_says_how_many_quotes_it_verified() {
 fn load_without_quote_verification_is_explicit_and_said() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("kb");
-    load_into(&store, &good_with("quote = \"founded in 2019\"", "quote = \"founded in 2018\""), &["--no-verify-quotes"])
-        .success()
-        .stderr_has("2 quotes not verified (--no-verify-quotes)");
+    load_into(
+        &store,
+        &good_with("quote = \"founded in 2019\"", "quote = \"founded in 2018\""),
+        &["--no-verify-quotes"],
+    )
+    .success()
+    .stderr_has("2 quotes not verified (--no-verify-quotes)");
     assert!(holds_acme(&store));
 }
 

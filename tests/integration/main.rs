@@ -9,6 +9,7 @@ mod check;
 mod describe_search;
 mod export;
 mod fuzz;
+mod habits;
 mod hardening;
 mod paths;
 mod query;

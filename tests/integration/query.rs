@@ -469,10 +469,8 @@ fn output_file_extension_chooses_the_format() {
     assert!(text.starts_with("@prefix"), "dump -o kb.ttl writes Turtle: {}", &text[..80]);
     let out = Test::new().args(["export", "-o", "x.svg"]).run().success();
     assert!(std::fs::read_to_string(out.dir.join("x.svg")).unwrap().contains("<svg"), "export -o x.svg writes SVG");
-    let out = Test::new()
-        .args(["query", "-o", "g.nt", "CONSTRUCT { <http://e/a> <http://e/b> 1 } WHERE {}"])
-        .run()
-        .success();
+    let out =
+        Test::new().args(["query", "-o", "g.nt", "CONSTRUCT { <http://e/a> <http://e/b> 1 } WHERE {}"]).run().success();
     assert_eq!(
         std::fs::read_to_string(out.dir.join("g.nt")).unwrap().trim(),
         "<http://e/a> <http://e/b> \"1\"^^<http://www.w3.org/2001/XMLSchema#integer> ."
@@ -495,13 +493,25 @@ fn a_format_the_file_name_contradicts_is_refused_and_nothing_is_written() {
 #[test]
 fn one_format_flag_takes_result_and_graph_formats() {
     let construct = "CONSTRUCT { <http://e/a> <http://e/b> 1 } WHERE {}";
-    Test::new().args(["query", "--format", "ntriples", construct]).run().success().stdout_has("<http://e/a> <http://e/b>");
-    Test::new().args(["query", "--format", "turtle", construct]).run().success().stdout_has("<http://e/a> <http://e/b> 1");
+    Test::new()
+        .args(["query", "--format", "ntriples", construct])
+        .run()
+        .success()
+        .stdout_has("<http://e/a> <http://e/b>");
+    Test::new()
+        .args(["query", "--format", "turtle", construct])
+        .run()
+        .success()
+        .stdout_has("<http://e/a> <http://e/b> 1");
     // json and xml name the graph family's form for a graph.
     Test::new().args(["query", "--format", "json", construct]).run().success().stdout_has("\"@id\"");
     Test::new().args(["query", "--format", "xml", construct]).run().success().stdout_has("rdf:RDF");
     // The older flag still works.
-    Test::new().args(["query", "--graph-format", "nt", construct]).run().success().stdout_has("<http://e/a> <http://e/b>");
+    Test::new()
+        .args(["query", "--graph-format", "nt", construct])
+        .run()
+        .success()
+        .stdout_has("<http://e/a> <http://e/b>");
     Test::new()
         .args(["query", "--format", "turtle", "SELECT * WHERE {}"])
         .run()
@@ -522,7 +532,11 @@ fn relative_iris_resolve_against_the_base() {
         .run()
         .success()
         .stdout_has("http://example.org/dir/a");
-    let out = Test::new().file("q.rq", "SELECT (<a> AS ?x) WHERE {}").args(["query", "--format", "csv", "-f", "q.rq"]).run().success();
+    let out = Test::new()
+        .file("q.rq", "SELECT (<a> AS ?x) WHERE {}")
+        .args(["query", "--format", "csv", "-f", "q.rq"])
+        .run()
+        .success();
     let dir = out.dir.canonicalize().unwrap();
     assert!(out.stdout.contains(&format!("file://{}/a", dir.display())), "{}", out.stdout);
     Test::new().args(["query", "--base", "not an iri", "SELECT * WHERE {}"]).run().code(2).stderr_has("base IRI");

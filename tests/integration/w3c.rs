@@ -23,8 +23,14 @@ const REFUSED_BY_DESIGN: &[(&str, &str)] = &[
     ("syntax-update-1/syntax-update-04.ru", "LOAD over the network needs --allow-service"),
     ("syntax-update-1/syntax-update-37.ru", "LOAD over the network needs --allow-service"),
     ("syntax-query/syntax-select-expr-04.rq", "calls <http://example/function>, which no engine defines"),
-    ("syntax-update-1/syntax-update-08.ru", "CLEAR of a graph the store lacks fails without SILENT (SPARQL 1.1 Update 3.2.2)"),
-    ("syntax-update-1/syntax-update-18.ru", "DROP of a graph the store lacks fails without SILENT (SPARQL 1.1 Update 3.2.4)"),
+    (
+        "syntax-update-1/syntax-update-08.ru",
+        "CLEAR of a graph the store lacks fails without SILENT (SPARQL 1.1 Update 3.2.2)",
+    ),
+    (
+        "syntax-update-1/syntax-update-18.ru",
+        "DROP of a graph the store lacks fails without SILENT (SPARQL 1.1 Update 3.2.4)",
+    ),
 ];
 
 fn suite() -> Option<PathBuf> {
