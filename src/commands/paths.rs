@@ -38,6 +38,10 @@ pub struct Neighbor {
     /// The entity the edge leads from (the centre for depth 1).
     pub from: String,
     pub from_label: String,
+    /// `neighbors`: every relation between the entity it leads from and this one, with
+    /// their dates (`via` is the first of them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<EdgeJson>,
 }
 
 /// The neighbourhood of an entity (JSON: the list of neighbours).
@@ -226,7 +230,7 @@ pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Resu
     let reply = PathsReply {
         from: namer.node_json(&from_iri),
         to: namer.node_json(&to_iri),
-        paths: paths.iter().map(|p| namer.path_json(p, args.evidence)).collect::<Result<_, _>>()?,
+        paths: paths.iter().map(|p| namer.path_json(p, &walk, args.evidence)).collect::<Result<_, _>>()?,
         stopped: stopped.clone(),
         numbered: paths.len() > 1 || args.k.is_some() || args.all,
     };
@@ -255,6 +259,7 @@ fn neighbor(
         via: namer.edge_json(step, false)?,
         from_label: namer.label(&from),
         from,
+        relations: Vec::new(),
     })
 }
 
@@ -262,15 +267,23 @@ fn neighbor(
 pub fn run_neighbors(session: &Session, settings: &Settings, args: &NeighborsArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
+    let walk = Walk::new(&prepared.filter, false);
     let found = match node {
-        Some(node) => algo::neighborhood(&prepared.projection, node, args.depth, &Walk::new(&prepared.filter, false)),
+        Some(node) => algo::neighborhood(&prepared.projection, node, args.depth, &walk),
         None => Vec::new(),
     };
     let labels = prepared.labels(session, [iri.clone()], found.iter().flat_map(|(n, _, _, from)| [*n, *from]))?;
     let namer = prepared.namer(&session.backend, &labels, settings.lang);
     let neighbors = found
         .iter()
-        .map(|(n, depth, step, from)| neighbor(&namer, *n, *depth, step, *from))
+        .map(|(n, depth, step, from)| {
+            let mut row = neighbor(&namer, *n, *depth, step, *from)?;
+            row.relations = algo::hops_between(&prepared.projection, *from, step, &walk)
+                .iter()
+                .map(|hop| namer.dated_edge_json(hop, false))
+                .collect::<Result<_, Error>>()?;
+            Ok(row)
+        })
         .collect::<Result<Vec<_>, Error>>()?;
     let mut outcome = Outcome::found(Reply::Neighbors(NeighborsReply { entity: namer.node_json(&iri), neighbors }));
     if found.is_empty() {

@@ -95,6 +95,22 @@ impl<'a> Walk<'a> {
             .flatten();
         forward_edges.chain(backward_edges).filter(move |s| self.edge_ok(projection, s.edge) && self.node_ok(s.to))
     }
+
+    /// Hops leaving `node`, one per neighbour: routes are told apart by the entities they
+    /// pass, so parallel relations to one neighbour are one way onward.
+    fn distinct_hops(&self, projection: &Projection, node: Node) -> Vec<Step> {
+        let mut seen: HashSet<Node> = HashSet::default();
+        self.hops(projection, node, false).filter(|s| seen.insert(s.to)).collect()
+    }
+}
+
+/// Every hop this walk allows from `from` to `to` (the parallel relations of one hop),
+/// `first` first.
+pub fn hops_between(projection: &Projection, from: Node, first: &Step, walk: &Walk<'_>) -> Vec<Step> {
+    let unbanned = Walk::new(walk.filter, walk.directed);
+    let mut hops = vec![*first];
+    hops.extend(unbanned.hops(projection, from, false).filter(|s| s.to == first.to && s.edge != first.edge));
+    hops
 }
 
 /// What one side of a bidirectional search knows of a node it reached.
@@ -231,8 +247,10 @@ pub fn k_shortest_paths(projection: &Projection, from: Node, to: Node, k: usize,
     found.push(first);
     // Candidates by length, each with the index where it left the path it was spurred from.
     let mut candidates: BTreeSet<(usize, Vec<Step>, usize)> = BTreeSet::new();
-    let mut known: HashSet<Vec<Step>> = HashSet::default();
-    known.insert(found[0].steps.clone());
+    // Routes are told apart by the entities they pass, not by which of two parallel
+    // relations a hop takes: those are shown together on one hop.
+    let mut known: HashSet<Vec<Node>> = HashSet::default();
+    known.insert(found[0].nodes());
     let mut deviation = 0;
     while found.len() < k {
         let previous = found.last().expect("one path found").clone();
@@ -243,9 +261,12 @@ pub fn k_shortest_paths(projection: &Projection, from: Node, to: Node, k: usize,
             let spur_node = previous_nodes[spur_index];
             let root = &previous.steps[..spur_index];
             let mut banned_edges: HashSet<Edge> = walk.banned_edges.cloned().unwrap_or_default();
+            let root_nodes = &previous_nodes[..=spur_index];
             for path in &found {
-                if path.steps.len() > spur_index && path.steps[..spur_index] == *root {
-                    banned_edges.insert(path.steps[spur_index].edge);
+                let nodes = path.nodes();
+                if nodes.len() > spur_index + 1 && nodes[..=spur_index] == *root_nodes {
+                    let next = nodes[spur_index + 1];
+                    banned_edges.extend(walk.hops(projection, spur_node, false).filter(|s| s.to == next).map(|s| s.edge));
                 }
             }
             let mut banned_nodes: HashSet<Node> = walk.banned_nodes.cloned().unwrap_or_default();
@@ -254,7 +275,9 @@ pub fn k_shortest_paths(projection: &Projection, from: Node, to: Node, k: usize,
             if let Some(spur) = shortest_path(projection, spur_node, to, &spur_walk) {
                 let mut steps = root.to_vec();
                 steps.extend(spur.steps);
-                if known.insert(steps.clone()) {
+                let nodes: Vec<Node> =
+                    std::iter::once(from).chain(steps.iter().map(|s| s.to)).collect();
+                if known.insert(nodes) {
                     candidates.insert((steps.len(), steps, spur_index));
                 }
             }
@@ -320,7 +343,7 @@ fn paths_of_length(
 ) -> Option<Stopped> {
     let mut on_path: HashSet<Node> = std::iter::once(from).collect();
     let mut steps: Vec<Step> = Vec::new();
-    let mut stack: Vec<Vec<Step>> = vec![walk.hops(projection, from, false).collect()];
+    let mut stack: Vec<Vec<Step>> = vec![walk.distinct_hops(projection, from)];
     while let Some(options) = stack.last_mut() {
         if out.len() >= limit {
             return Some(Stopped::Limit);
@@ -345,7 +368,7 @@ fn paths_of_length(
                 if step.to != to {
                     steps.push(step);
                     on_path.insert(step.to);
-                    stack.push(walk.hops(projection, step.to, false).collect());
+                    stack.push(walk.distinct_hops(projection, step.to));
                 }
             }
             None => {
@@ -588,7 +611,7 @@ mod tests {
     }
 
     #[test]
-    fn yen_finds_paths_in_order_and_counts_parallel_edges() {
+    fn yen_finds_routes_in_order_and_parallel_edges_are_one_route() {
         let p = projection_from(&[
             ("a", "r", "b"),
             ("a", "s", "b"),
@@ -600,9 +623,14 @@ mod tests {
         let filter = EdgeFilter::default();
         let paths = k_shortest_paths(&p, p.node("a").unwrap(), p.node("d").unwrap(), 5, &walk(&filter));
         let lengths: Vec<usize> = paths.iter().map(Path::len).collect();
-        assert_eq!(lengths, [2, 2, 3]);
-        let unique: HashSet<_> = paths.iter().map(|p| p.steps.clone()).collect();
-        assert_eq!(unique.len(), 3);
+        assert_eq!(lengths, [2, 3], "a-b-d once, though two relations join a and b");
+        let unique: HashSet<_> = paths.iter().map(Path::nodes).collect();
+        assert_eq!(unique.len(), 2);
+        let a = p.node("a").unwrap();
+        let first = paths[0].steps[0];
+        let parallel = hops_between(&p, a, &first, &walk(&filter));
+        assert_eq!(parallel.len(), 2, "both relations of the a-b hop");
+        assert_eq!(parallel[0], first);
         for path in &paths {
             let nodes = path.nodes();
             let distinct: HashSet<_> = nodes.iter().collect();
@@ -612,7 +640,7 @@ mod tests {
 
     #[test]
     fn all_paths_are_bounded() {
-        let p = projection_from(&[("a", "r", "b"), ("b", "r", "c"), ("a", "r", "c"), ("c", "r", "d")]);
+        let p = projection_from(&[("a", "r", "b"), ("b", "r", "c"), ("a", "r", "c"), ("a", "s", "c"), ("c", "r", "d")]);
         let filter = EdgeFilter::default();
         let w = walk(&filter);
         let (paths, stopped) = all_simple_paths(&p, p.node("a").unwrap(), p.node("d").unwrap(), 3, 100, 1_000, &w);
@@ -656,6 +684,24 @@ mod tests {
             let names: Vec<String> = (0..n).map(|i| format!("n{i}")).collect();
             let triples: Vec<(&str, &str, &str)> =
                 edges.iter().map(|(a, b)| (names[*a].as_str(), "p", names[*b].as_str())).collect();
+            let mut p = projection_from(&triples);
+            let nodes = names.iter().map(|name| p.intern(name)).collect();
+            (p, nodes)
+        }
+
+        /// The same graph with every edge doubled by a second relation, some reversed: the
+        /// parallel relations an article's facts often give one pair of entities.
+        fn build_doubled(n: usize, edges: &[(usize, usize)]) -> (Projection, Vec<Node>) {
+            let names: Vec<String> = (0..n).map(|i| format!("n{i}")).collect();
+            let mut triples: Vec<(&str, &str, &str)> = Vec::new();
+            for (i, (a, b)) in edges.iter().enumerate() {
+                triples.push((names[*a].as_str(), "p", names[*b].as_str()));
+                if i % 2 == 0 {
+                    triples.push((names[*a].as_str(), "q", names[*b].as_str()));
+                } else {
+                    triples.push((names[*b].as_str(), "q", names[*a].as_str()));
+                }
+            }
             let mut p = projection_from(&triples);
             let nodes = names.iter().map(|name| p.intern(name)).collect();
             (p, nodes)
@@ -747,6 +793,29 @@ mod tests {
                     let hops = indexes(path, &nodes);
                     prop_assert!(all.contains(&hops), "a simple path of the graph: {:?}", hops);
                 }
+            }
+
+            #[test]
+            fn parallel_relations_do_not_change_the_routes((n, edges) in graph(), a in 0usize..10, b in 0usize..10, k in 1usize..6) {
+                let (a, b) = (a % n, (a % n + 1 + b % (n - 1)) % n);
+                let filter = EdgeFilter::default();
+                let (single, single_nodes) = build(n, &edges);
+                let (doubled, doubled_nodes) = build_doubled(n, &edges);
+                let routes = |p: &Projection, nodes: &[Node]| -> Vec<Vec<usize>> {
+                    k_shortest_paths(p, nodes[a], nodes[b], k, &walk(&filter)).iter().map(|path| indexes(path, nodes)).collect()
+                };
+                let plain = routes(&single, &single_nodes);
+                let twice = routes(&doubled, &doubled_nodes);
+                prop_assert_eq!(plain.iter().map(Vec::len).collect::<Vec<_>>(), twice.iter().map(Vec::len).collect::<Vec<_>>());
+                let distinct: HashSet<&Vec<usize>> = twice.iter().collect();
+                prop_assert_eq!(distinct.len(), twice.len(), "no route twice through parallel relations");
+                let all = |p: &Projection, nodes: &[Node]| -> Vec<Vec<usize>> {
+                    let (found, _) = all_simple_paths(p, nodes[a], nodes[b], n, usize::MAX, u64::MAX, &walk(&filter));
+                    let mut got: Vec<Vec<usize>> = found.iter().map(|path| indexes(path, nodes)).collect();
+                    got.sort();
+                    got
+                };
+                prop_assert_eq!(all(&single, &single_nodes), all(&doubled, &doubled_nodes));
             }
 
             #[test]

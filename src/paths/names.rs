@@ -1,7 +1,7 @@
 //! Nodes, edges and paths of the projection as the public reply types: IRIs, labels in the
 //! output language, properties, directions and evidence.
 
-use super::algo::{Path, Step};
+use super::algo::{hops_between, Path, Step, Walk};
 use super::Projection;
 use crate::backend::Backend;
 use crate::describe::{evidence_for, Evidence};
@@ -9,6 +9,9 @@ use crate::error::Error;
 use crate::resolve::EntityIndex;
 use crate::schema::{Lang, Schema};
 use oxigraph::model::NamedNodeRef;
+use petgraph::graph::NodeIndex;
+
+type Node = NodeIndex<u32>;
 use serde::Serialize;
 
 /// What rendering needs to name things.
@@ -44,6 +47,14 @@ pub struct EdgeJson {
     pub direction: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<Vec<Evidence>>,
+    /// When the relation began and ended, as its sources date it (when asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<String>,
+    /// The other relations between the same two entities on this hop of a route.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parallel: Vec<EdgeJson>,
 }
 
 /// A path in JSON output.
@@ -100,15 +111,46 @@ impl Namer<'_> {
             }),
             direction: if step.forward { "forward" } else { "backward" },
             evidence: if with_evidence { Some(self.evidence(step)?) } else { None },
+            start: None,
+            end: None,
+            parallel: Vec::new(),
         })
     }
 
-    /// A path for JSON.
-    pub fn path_json(&self, path: &Path, with_evidence: bool) -> Result<PathJson, Error> {
+    /// An edge with the dates its sources give it.
+    pub fn dated_edge_json(&self, step: &Step, with_evidence: bool) -> Result<EdgeJson, Error> {
+        let evidence = self.evidence(step)?;
+        let mut edge = self.edge_json(step, false)?;
+        edge.start = evidence.iter().filter_map(|e| e.start.clone()).min();
+        edge.end = evidence.iter().filter_map(|e| e.end.clone()).max();
+        if with_evidence {
+            edge.evidence = Some(evidence);
+        }
+        Ok(edge)
+    }
+
+    /// One hop of a route from `from`: its edge, with every parallel relation the walk
+    /// allows between the same two entities.
+    pub fn hop_json(&self, from: Node, step: &Step, walk: &Walk<'_>, with_evidence: bool) -> Result<EdgeJson, Error> {
+        let mut hops = hops_between(self.projection, from, step, walk).into_iter();
+        let first = hops.next().unwrap_or(*step);
+        let mut edge = self.edge_json(&first, with_evidence)?;
+        edge.parallel = hops.map(|s| self.edge_json(&s, with_evidence)).collect::<Result<_, _>>()?;
+        Ok(edge)
+    }
+
+    /// A path for JSON, parallel relations shown on their hop.
+    pub fn path_json(&self, path: &Path, walk: &Walk<'_>, with_evidence: bool) -> Result<PathJson, Error> {
+        let nodes = path.nodes();
         Ok(PathJson {
             length: path.len(),
-            nodes: path.nodes().iter().map(|n| self.node_json(&self.projection.iri(*n))).collect(),
-            edges: path.steps.iter().map(|s| self.edge_json(s, with_evidence)).collect::<Result<_, _>>()?,
+            nodes: nodes.iter().map(|n| self.node_json(&self.projection.iri(*n))).collect(),
+            edges: path
+                .steps
+                .iter()
+                .zip(&nodes)
+                .map(|(s, from)| self.hop_json(*from, s, walk, with_evidence))
+                .collect::<Result<_, _>>()?,
         })
     }
 }

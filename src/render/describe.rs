@@ -106,7 +106,12 @@ pub fn dates_suffix(evidence: &[Evidence], words: &Words) -> String {
     let Some(first) = evidence.iter().find(|e| e.start.is_some() || e.end.is_some()) else {
         return String::new();
     };
-    match (&first.start, &first.end) {
+    span_suffix(first.start.as_deref(), first.end.as_deref(), words)
+}
+
+/// `  [since START]`, `  [until END]`, `  [START – END]`, or nothing.
+pub fn span_suffix(start: Option<&str>, end: Option<&str>, words: &Words) -> String {
+    match (start, end) {
         (Some(start), Some(end)) => format!("  [{start} – {end}]"),
         (Some(start), None) => format!("  [{} {start}]", words.since),
         (None, Some(end)) => format!("  [{} {end}]", words.until),

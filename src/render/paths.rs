@@ -2,7 +2,7 @@
 //! (`Jiang Fan —championed→ Choice ←supplies— 1688overseas`), neighbourhoods by relation
 //! group, reach by tier, shared ancestors, and the centrality table.
 
-use super::describe::{dates_suffix, write_evidence, Words};
+use super::describe::{dates_suffix, span_suffix, write_evidence, Words};
 use crate::commands::paths::{CommonReply, NeighborsReply, PathsReply, RankedEntity, TiersReply};
 use crate::paths::names::{EdgeJson, PathJson};
 use crate::schema::Lang;
@@ -17,29 +17,38 @@ fn arrow(edge: &EdgeJson) -> String {
     }
 }
 
-/// One route as a line, with the evidence under each hop when the reply carries it.
+/// A hop's arrows: its relation, and the parallel ones between the same two entities
+/// (`—outperformed→ | —competes with→`).
+fn hop_arrows(edge: &EdgeJson) -> String {
+    std::iter::once(edge).chain(&edge.parallel).map(arrow).collect::<Vec<_>>().join(" | ")
+}
+
+/// One route as a line, with the evidence under each relation of a hop when the reply
+/// carries it.
 fn path_text(path: &PathJson, lang: Lang) -> String {
     let mut line = path.nodes.first().map(|n| n.label.clone()).unwrap_or_default();
     for (edge, next) in path.edges.iter().zip(path.nodes.iter().skip(1)) {
-        let _ = write!(line, " {} {}", arrow(edge), next.label);
+        let _ = write!(line, " {} {}", hop_arrows(edge), next.label);
     }
     line.push('\n');
     let words = Words::of(lang);
-    for (i, edge) in path.edges.iter().enumerate() {
-        let Some(evidence) = &edge.evidence else { continue };
-        let _ = writeln!(
-            line,
-            "  {} {} {}{}",
-            path.nodes[i].label,
-            arrow(edge),
-            path.nodes[i + 1].label,
-            dates_suffix(evidence, &words)
-        );
-        if evidence.is_empty() {
-            let _ = writeln!(line, "      {}", words.no_source);
-        }
-        for e in evidence {
-            write_evidence(&mut line, e, &words);
+    for (i, hop) in path.edges.iter().enumerate() {
+        for edge in std::iter::once(hop).chain(&hop.parallel) {
+            let Some(evidence) = &edge.evidence else { continue };
+            let _ = writeln!(
+                line,
+                "  {} {} {}{}",
+                path.nodes[i].label,
+                arrow(edge),
+                path.nodes[i + 1].label,
+                dates_suffix(evidence, &words)
+            );
+            if evidence.is_empty() {
+                let _ = writeln!(line, "      {}", words.no_source);
+            }
+            for e in evidence {
+                write_evidence(&mut line, e, &words);
+            }
         }
     }
     line
@@ -57,17 +66,23 @@ pub fn paths_text(reply: &PathsReply, lang: Lang) -> String {
     text
 }
 
-/// `neighbors`: the entity, then its neighbours under their group headings.
-pub fn neighbors_text(reply: &NeighborsReply) -> String {
+/// `neighbors`: the entity, then every relation to each neighbour, with its dates, under
+/// the relation's group heading.
+pub fn neighbors_text(reply: &NeighborsReply, lang: Lang) -> String {
+    let words = Words::of(lang);
     let mut text = format!("{}\n", reply.entity.label);
     let mut rows: Vec<(String, String, usize, String, String)> = reply
         .neighbors
         .iter()
-        .map(|n| {
-            let group = n.via.group.clone().unwrap_or_else(|| "other".to_owned());
-            let heading = n.via.group_label.clone().unwrap_or_else(|| group.clone());
-            let via = if n.depth > 1 { format!("  (via {})", n.from_label) } else { String::new() };
-            (group, heading, n.depth, arrow(&n.via), format!("{}{via}", n.node.label))
+        .flat_map(|n| {
+            let relations = if n.relations.is_empty() { std::slice::from_ref(&n.via) } else { &n.relations[..] };
+            relations.iter().map(|edge| {
+                let group = edge.group.clone().unwrap_or_else(|| "other".to_owned());
+                let heading = edge.group_label.clone().unwrap_or_else(|| group.clone());
+                let via = if n.depth > 1 { format!("  (via {})", n.from_label) } else { String::new() };
+                let dates = span_suffix(edge.start.as_deref(), edge.end.as_deref(), &words);
+                (group, heading, n.depth, arrow(edge), format!("{}{via}{dates}", n.node.label))
+            })
         })
         .collect();
     rows.sort();

@@ -92,7 +92,7 @@ pub fn render(reply: Reply, presentation: Presentation, lang: Lang) -> Result<Re
         Reply::Paths(reply) if as_json => json(&reply),
         Reply::Paths(reply) => Ok(text(paths::paths_text(&reply, lang))),
         Reply::Neighbors(reply) if as_json => json(&reply),
-        Reply::Neighbors(reply) => Ok(text(paths::neighbors_text(&reply))),
+        Reply::Neighbors(reply) => Ok(text(paths::neighbors_text(&reply, lang))),
         Reply::Tiers(reply) if as_json => json(&reply),
         Reply::Tiers(reply) => Ok(text(paths::tiers_text(&reply))),
         Reply::Common(reply) if as_json => json(&reply),

@@ -166,7 +166,9 @@ fn path_all_max_len_3_lists_every_simple_path_up_to_3_hops() {
     let mut from_all: Vec<Vec<String>> = all_paths.iter().map(signature).collect();
     from_k.sort();
     from_all.sort();
-    assert_eq!(from_all.len(), 9, "the article gives 2 two-hop and 7 three-hop paths");
+    // Routes are told apart by the entities they pass: AIDC–AliExpress and
+    // AliExpress–Choice are each joined by two relations, shown together on one hop.
+    assert_eq!(from_all.len(), 6, "the article gives 2 two-hop and 4 three-hop routes");
     assert_eq!(from_all, from_k);
 }
 
@@ -297,10 +299,52 @@ fn neighbors_lists_depth_1_grouped_by_relation() {
     let under_organization = &lines[organization + 1..people];
     assert!(under_organization.contains(&"    [1] —is part of→ Alibaba Group"), "{}", out.stdout);
     assert!(under_organization.contains(&"    [1] ←is part of— Taotian Overseas"), "{}", out.stdout);
-    assert!(under_organization.iter().any(|l| l.ends_with(" AliExpress")), "{}", out.stdout);
-    assert_eq!(&lines[people + 1..], ["    [1] ←is a member of— Jiang Fan"]);
-    assert_eq!(out.stdout.matches("[1]").count(), 4, "AIDC has four neighbours:\n{}", out.stdout);
+    // Every relation to a neighbour is listed, not just the first one found.
+    assert!(under_organization.contains(&"    [1] —operates→ AliExpress"), "{}", out.stdout);
+    assert!(under_organization.contains(&"    [1] ←is part of— AliExpress"), "{}", out.stdout);
+    assert_eq!(&lines[people + 1..], ["    [1] ←is a member of— Jiang Fan  [until 2024-11]"]);
+    assert_eq!(out.stdout.matches("[1]").count(), 5, "AIDC has four neighbours, five relations:\n{}", out.stdout);
     assert!(!out.stdout.contains("[2]"));
+}
+
+#[test]
+fn neighbors_lists_every_relation_to_a_neighbour_with_dates() {
+    let out = run(&["neighbors", "Temu"]).success();
+    let temu_aliexpress: Vec<&str> = out.stdout.lines().filter(|l| l.contains("AliExpress")).collect();
+    assert_eq!(
+        temu_aliexpress,
+        [
+            "    [1] —competes with→ AliExpress  [since 2025-03]",
+            "    [1] —outperformed→ AliExpress  [since 2025-04]",
+            "    [1] ←competes with— AliExpress",
+        ],
+        "{}",
+        out.stdout
+    );
+    let json = json(&["neighbors", "--format", "json", "Temu"]);
+    let aliexpress = json.as_array().unwrap().iter().find(|r| r["node"]["iri"] == entity("aliexpress")).unwrap();
+    let relations = aliexpress["relations"].as_array().expect("relations");
+    assert_eq!(relations.len(), 3, "{aliexpress}");
+    assert!(relations.iter().any(|r| r["property_label"] == "outperformed" && r["start"] == "2025-04"), "{aliexpress}");
+}
+
+#[test]
+fn k_routes_differ_in_the_entities_they_pass_and_parallel_relations_share_a_hop() {
+    let out = run(&["path", "Temu", "AliExpress", "--k", "3"]).success();
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    assert_eq!(lines[0], "1. (1 hop) Temu —outperformed→ | —competes with→ | ←competes with— AliExpress");
+    assert!(lines[1..].iter().all(|l| l.contains("(2 hops)")), "{}", out.stdout);
+    let json = json(&["path", "--format", "json", "--k", "5", "Temu", "AliExpress"]);
+    let routes: Vec<Vec<&str>> = json["paths"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["nodes"].as_array().unwrap().iter().map(iri).collect())
+        .collect();
+    let distinct: std::collections::HashSet<&Vec<&str>> = routes.iter().collect();
+    assert_eq!(distinct.len(), routes.len(), "no route twice: {routes:?}");
+    assert_eq!(json["paths"][0]["edges"][0]["parallel"].as_array().map(Vec::len), Some(2));
 }
 
 #[test]
