@@ -266,7 +266,8 @@ pub fn k_shortest_paths(projection: &Projection, from: Node, to: Node, k: usize,
                 let nodes = path.nodes();
                 if nodes.len() > spur_index + 1 && nodes[..=spur_index] == *root_nodes {
                     let next = nodes[spur_index + 1];
-                    banned_edges.extend(walk.hops(projection, spur_node, false).filter(|s| s.to == next).map(|s| s.edge));
+                    banned_edges
+                        .extend(walk.hops(projection, spur_node, false).filter(|s| s.to == next).map(|s| s.edge));
                 }
             }
             let mut banned_nodes: HashSet<Node> = walk.banned_nodes.cloned().unwrap_or_default();
@@ -275,8 +276,7 @@ pub fn k_shortest_paths(projection: &Projection, from: Node, to: Node, k: usize,
             if let Some(spur) = shortest_path(projection, spur_node, to, &spur_walk) {
                 let mut steps = root.to_vec();
                 steps.extend(spur.steps);
-                let nodes: Vec<Node> =
-                    std::iter::once(from).chain(steps.iter().map(|s| s.to)).collect();
+                let nodes: Vec<Node> = std::iter::once(from).chain(steps.iter().map(|s| s.to)).collect();
                 if known.insert(nodes) {
                     candidates.insert((steps.len(), steps, spur_index));
                 }

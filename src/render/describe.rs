@@ -44,12 +44,16 @@ pub fn description_text(d: &Description, lang: Lang) -> String {
         (None, None) => crate::schema::short_name(&d.iri),
     };
     let _ = writeln!(out, "{title}");
+    let (class_word, aliases_word, separator) = match lang {
+        Lang::En => ("class", "aliases", ", "),
+        Lang::Zh => ("类别", "别名", "、"),
+    };
     let _ = writeln!(out, "  iri: {}", d.iri);
     if !d.class_labels.is_empty() {
-        let _ = writeln!(out, "  class: {}", d.class_labels.join(", "));
+        let _ = writeln!(out, "  {class_word}: {}", d.class_labels.join(separator));
     }
     if !d.aliases.is_empty() {
-        let _ = writeln!(out, "  aliases: {}", d.aliases.join(", "));
+        let _ = writeln!(out, "  {aliases_word}: {}", d.aliases.join(separator));
     }
     if let Some(description) = &d.description {
         let _ = writeln!(out, "  {description}");
@@ -89,12 +93,21 @@ pub fn description_text(d: &Description, lang: Lang) -> String {
     if !d.figures.is_empty() {
         let _ = writeln!(out, "\n{}", if lang == Lang::Zh { "数据" } else { "figures" });
         for figure in &d.figures {
-            let qualifier = figure.qualifier.as_deref().map(|q| format!("{q} ")).unwrap_or_default();
-            let unit = figure.unit.as_deref().map(|u| format!(" {u}")).unwrap_or_default();
+            let amount =
+                super::figures::amount(&figure.value, figure.unit.as_deref(), figure.qualifier.as_deref(), lang);
+            let when = match (&figure.date, &figure.period) {
+                (Some(date), _) => Some(date.clone()),
+                (None, Some(period)) => Some(super::figures::period(period, lang)),
+                (None, None) => None,
+            };
             let when =
-                figure.date.as_deref().or(figure.period.as_deref()).map(|w| format!(" ({w})")).unwrap_or_default();
-            let context = figure.context_label.as_deref().map(|c| format!(" in {c}")).unwrap_or_default();
-            let _ = writeln!(out, "  {}: {qualifier}{}{unit}{when}{context}", figure.metric_label, figure.value);
+                when.map(|w| if lang == Lang::Zh { format!("（{w}）") } else { format!(" ({w})") }).unwrap_or_default();
+            let context = figure
+                .context_label
+                .as_deref()
+                .map(|c| if lang == Lang::Zh { format!("，{c}") } else { format!(" in {c}") })
+                .unwrap_or_default();
+            let _ = writeln!(out, "  {}: {amount}{when}{context}", figure.metric_label);
             write_evidence(&mut out, &figure.evidence, &words);
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod brief;
 pub mod describe;
+pub mod figures;
 pub mod paths;
 pub mod reply;
 pub mod results;

@@ -50,7 +50,7 @@ fn describe_text_lists_attributes_and_figures_with_quotes() {
     describe("AliExpress")
         .stdout_has("founding date: 2010")
         .stdout_has("“成立于2010年的速卖通”")
-        .stdout_has("Chart rank: 15 rank (2025-04) in US App Store free shopping-app download chart")
+        .stdout_has("Chart rank: #15 (2025-04) in US App Store free shopping-app download chart")
         .stdout_has("“反观速卖通则在同一榜单上“屈居”15名”");
 }
 
@@ -113,7 +113,7 @@ fn describe_json_marks_claims_unasserted_with_speaker() {
 #[test]
 fn describe_lang_zh_uses_chinese_labels() {
     let out = Test::new().args(["describe", "--lang", "zh", "aidc"]).run().success();
-    out.stdout_has("class: 事业群")
+    out.stdout_has("类别: 事业群")
         .stdout_has("组织")
         .stdout_has("—运营→ 速卖通")
         .stdout_has("—隶属于→ 阿里")
@@ -217,4 +217,19 @@ fn search_limit_caps_the_hits() {
 #[test]
 fn search_with_no_hit_exits_1() {
     Test::new().args(["search", "zzzzqqq"]).run().code(1).stderr_has("no entity matches `zzzzqqq`");
+}
+
+#[test]
+fn figures_read_with_units_and_scale_in_the_chosen_language() {
+    let en = Test::new().args(["describe", "AIDC"]).run().success();
+    en.stdout_has("Revenue: CNY 37.76 bn (2024-Q4)").stdout_has("Revenue growth: 32 % (2024-Q4)");
+    let zh = Test::new().args(["describe", "AIDC", "--lang", "zh"]).run().success();
+    zh.stdout_has("营收: 377.56亿元（2024-Q4）").stdout_has("营收增长: 32%（2024-Q4）").stdout_lacks("CNY");
+    Test::new()
+        .args(["describe", "Choice"])
+        .run()
+        .success()
+        .stdout_has("Share of orders: 70 % (since 2024) in AliExpress")
+        .stdout_lacks("percent");
+    Test::new().args(["describe", "Taobao", "--lang", "zh"]).run().success().stdout_has("排名: 第2（2025-04-16）");
 }
