@@ -195,7 +195,9 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
         Command::Neighbors(args) => (paths::run_neighbors(session, settings, args)?, text_or_json(args.format), None),
         Command::Reach(args) => (paths::run_reach(session, settings, args)?, text_or_json(args.format), None),
         Command::Common(args) => (paths::run_common(session, settings, args)?, text_or_json(args.format), None),
-        Command::Central(args) => (paths::run_central(session, settings, args)?, text_or_json(args.format), None),
+        Command::Central(args) => {
+            (paths::run_central(session, settings, args, progress)?, text_or_json(args.format), None)
+        }
         Command::Report(command) => {
             use crate::reports::ReportCommand;
             let (presentation, destination) = match command {

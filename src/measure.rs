@@ -137,7 +137,7 @@ pub fn execute(session: &Session, command: &MeasureCommand) -> Result<String, Er
                 let _ = algo::k_shortest_paths(&projection, from, to, args.k, &walk);
                 k_shortest.push(t.elapsed().as_secs_f64() * 1000.0);
                 let t = Instant::now();
-                let _ = algo::reach(&projection, to, true, usize::MAX, &filter);
+                let _ = algo::reach(&projection, to, true, usize::MAX, &filter, &crate::paths::guard::Guard::none());
                 reach.push(t.elapsed().as_secs_f64() * 1000.0);
             }
             let alternatives: Vec<String> =

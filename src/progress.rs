@@ -88,4 +88,43 @@ impl crate::commands::data::Progress for TerminalProgress {
             progress.finish();
         }
     }
+
+    fn work(&self, what: &'static str) -> Option<Arc<dyn crate::paths::guard::WorkObserver>> {
+        (!self.quiet && std::io::stderr().is_terminal()).then(|| Arc::new(WorkBar::new(what)) as Arc<_>)
+    }
+}
+
+/// A computation's bar: hidden for its first second, so quick answers show none.
+struct WorkBar {
+    bar: ProgressBar,
+    started: Instant,
+    shown: std::sync::atomic::AtomicBool,
+}
+
+impl WorkBar {
+    fn new(what: &str) -> WorkBar {
+        let bar = ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::hidden());
+        bar.set_style(
+            ProgressStyle::with_template("{msg} {wide_bar} {pos}/{len} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(what.to_owned());
+        WorkBar { bar, started: Instant::now(), shown: std::sync::atomic::AtomicBool::new(false) }
+    }
+}
+
+impl crate::paths::guard::WorkObserver for WorkBar {
+    fn advanced(&self, done: u64, total: u64) {
+        use std::sync::atomic::Ordering;
+        if !self.shown.load(Ordering::Relaxed) && self.started.elapsed().as_secs_f64() >= 1.0 {
+            self.shown.store(true, Ordering::Relaxed);
+            self.bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+    }
+
+    fn finished(&self) {
+        self.bar.finish_and_clear();
+    }
 }

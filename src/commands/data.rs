@@ -19,6 +19,11 @@ pub trait Progress {
     fn begin(&self, total_bytes: u64) -> Option<Arc<dyn LoadObserver>>;
     /// The write ended, well or not.
     fn end(&self);
+
+    /// A long computation (`what`, e.g. `central`) begins; its observer hears how it goes.
+    fn work(&self, _what: &'static str) -> Option<Arc<dyn crate::paths::guard::WorkObserver>> {
+        None
+    }
 }
 
 /// Shows nothing.

@@ -5,10 +5,12 @@ use super::{Outcome, Reply, Verdict};
 use crate::cli::{CentralArgs, CommonArgs, Flow, Measure, NeighborsArgs, PathArgs, ReachArgs, ViaArgs};
 use crate::error::Error;
 use crate::paths::algo::{self, Path, Walk};
+use crate::paths::guard::{Guard, Interrupted, WorkObserver};
 use crate::paths::names::{EdgeJson, Namer, NodeJson, PathJson};
 use crate::paths::EdgeFilter;
 use crate::session::{Session, Settings};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// The bound above which `--all` needs an explicit `--limit`.
 const MAX_UNLIMITED_LEN: usize = 6;
@@ -152,6 +154,24 @@ fn node_of(
     Ok((iri, node))
 }
 
+/// The bounds of a graph computation: the session's timeout and cancellation, and the
+/// face's progress display when there is one.
+fn guard(session: &Session, settings: &Settings, observer: Option<Arc<dyn WorkObserver>>) -> Guard {
+    Guard::new(settings.timeout, session.cancel.clone(), observer)
+}
+
+/// An error when the computation stopped early (its partial result is not an answer).
+fn bounded(guard: &Guard, what: &str, settings: &Settings) -> Result<(), Error> {
+    match guard.interrupted() {
+        Some(Interrupted::Timeout) => Err(Error::Timeout(format!(
+            "{what} stopped at the {}s timeout; narrow it with --via or --avoid, or give a larger --timeout",
+            settings.timeout.map(|t| t.as_secs_f64()).unwrap_or_default()
+        ))),
+        Some(Interrupted::Cancelled) => Err(Error::Timeout(format!("{what} was cancelled"))),
+        None => Ok(()),
+    }
+}
+
 /// `path FROM TO`.
 pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
@@ -172,7 +192,8 @@ pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Resu
     if args.limit == Some(0) {
         return Err(Error::input("--limit must be at least 1", None));
     }
-    let walk = Walk::new(&prepared.filter, args.directed);
+    let guard = guard(session, settings, None);
+    let walk = Walk::new(&prepared.filter, args.directed).guarded(&guard);
     if from_iri == to_iri {
         let labels = prepared.labels(session, [from_iri.clone()], [])?;
         let namer = prepared.namer(&session.backend, &labels, settings.lang);
@@ -213,6 +234,7 @@ pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Resu
         }
         _ => Vec::new(),
     };
+    bounded(&guard, "the path search", settings)?;
     let labels = prepared.labels(session, [from_iri.clone(), to_iri.clone()], paths.iter().flat_map(|p| p.nodes()))?;
     let namer = prepared.namer(&session.backend, &labels, settings.lang);
     let nothing = paths.is_empty().then(|| {
@@ -267,11 +289,13 @@ fn neighbor(
 pub fn run_neighbors(session: &Session, settings: &Settings, args: &NeighborsArgs) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
-    let walk = Walk::new(&prepared.filter, false);
+    let guard = guard(session, settings, None);
+    let walk = Walk::new(&prepared.filter, false).guarded(&guard);
     let found = match node {
         Some(node) => algo::neighborhood(&prepared.projection, node, args.depth, &walk),
         None => Vec::new(),
     };
+    bounded(&guard, "neighbors", settings)?;
     let labels = prepared.labels(session, [iri.clone()], found.iter().flat_map(|(n, _, _, from)| [*n, *from]))?;
     let namer = prepared.namer(&session.backend, &labels, settings.lang);
     let neighbors = found
@@ -299,7 +323,12 @@ pub fn run_reach(session: &Session, settings: &Settings, args: &ReachArgs) -> Re
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
     let upstream = args.direction == Flow::Upstream;
     let found = match node {
-        Some(node) => algo::reach(&prepared.projection, node, upstream, args.max_depth, &prepared.filter),
+        Some(node) => {
+            let guard = guard(session, settings, None);
+            let tiers = algo::reach(&prepared.projection, node, upstream, args.max_depth, &prepared.filter, &guard);
+            bounded(&guard, "reach", settings)?;
+            tiers
+        }
         None => Vec::new(),
     };
     let labels =
@@ -373,9 +402,17 @@ pub fn run_common(session: &Session, settings: &Settings, args: &CommonArgs) -> 
 }
 
 /// `central`.
-pub fn run_central(session: &Session, settings: &Settings, args: &CentralArgs) -> Result<Outcome, Error> {
+pub fn run_central(
+    session: &Session,
+    settings: &Settings,
+    args: &CentralArgs,
+    progress: &dyn super::data::Progress,
+) -> Result<Outcome, Error> {
     let prepared = prepare(session, &args.via)?;
-    let (mut ranked, sampled) = algo::centrality(&prepared.projection, &prepared.filter, 2000);
+    let guard = guard(session, settings, progress.work("central"));
+    let (mut ranked, sampled) = algo::centrality(&prepared.projection, &prepared.filter, 2000, &guard);
+    guard.finished();
+    bounded(&guard, "central", settings)?;
     match args.by {
         Measure::Degree => ranked.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0))),
         Measure::Betweenness => ranked.sort_by(|a, b| b.2.total_cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0))),

@@ -2,6 +2,7 @@
 //! shortest simple paths, bounded enumeration of all simple paths, neighbourhoods, tiered
 //! reach, shared ancestors and centrality. All are unweighted: a hop is a hop.
 
+use super::guard::Guard;
 use super::projection::{EdgeFilter, Projection};
 use crate::schema::Hierarchy;
 use petgraph::graph::{EdgeIndex, NodeIndex};
@@ -53,12 +54,26 @@ pub struct Walk<'a> {
     pub directed: bool,
     pub banned_nodes: Option<&'a HashSet<Node>>,
     pub banned_edges: Option<&'a HashSet<Edge>>,
+    /// The timeout and cancellation the walk stops for (then its result is partial and
+    /// the guard says why).
+    pub guard: Option<&'a Guard>,
 }
 
 impl<'a> Walk<'a> {
     /// A walk with only a filter and a direction rule.
     pub fn new(filter: &'a EdgeFilter, directed: bool) -> Walk<'a> {
-        Walk { filter, directed, banned_nodes: None, banned_edges: None }
+        Walk { filter, directed, banned_nodes: None, banned_edges: None, guard: None }
+    }
+
+    /// The same walk, bounded by `guard`.
+    pub fn guarded(self, guard: &'a Guard) -> Walk<'a> {
+        Walk { guard: Some(guard), ..self }
+    }
+
+    /// Whether the guard says to stop.
+    #[inline]
+    fn stopped(&self) -> bool {
+        self.guard.is_some_and(Guard::stop)
     }
 
     #[inline]
@@ -189,6 +204,9 @@ pub fn shortest_path(projection: &Projection, from: Node, to: Node, walk: &Walk<
             // frontier, since both sides walk the same edges, so no later meeting in this
             // level is shorter.
             for &node in frontier.iter() {
+                if walk.stopped() {
+                    return None;
+                }
                 let depth = seen[node.index()].depth;
                 for step in walk.hops(projection, node, reverse) {
                     let mark = &mut seen[step.to.index()];
@@ -253,6 +271,9 @@ pub fn k_shortest_paths(projection: &Projection, from: Node, to: Node, k: usize,
     known.insert(found[0].nodes());
     let mut deviation = 0;
     while found.len() < k {
+        if walk.guard.is_some_and(Guard::stop_now) {
+            break;
+        }
         let previous = found.last().expect("one path found").clone();
         let previous_nodes = previous.nodes();
         // Lawler's refinement of Yen: spurs before the point where the previous path left
@@ -349,7 +370,7 @@ fn paths_of_length(
             return Some(Stopped::Limit);
         }
         *work += 1;
-        if *work > budget {
+        if *work > budget || walk.stopped() {
             return Some(Stopped::Budget);
         }
         match options.pop() {
@@ -396,6 +417,9 @@ pub fn neighborhood(
         if distance >= depth {
             continue;
         }
+        if walk.stopped() {
+            break;
+        }
         for step in walk.hops(projection, current, false) {
             if seen.insert(step.to) {
                 out.push((step.to, distance + 1, step, current));
@@ -415,6 +439,7 @@ pub fn reach(
     upstream: bool,
     max_depth: usize,
     filter: &EdgeFilter,
+    guard: &Guard,
 ) -> Vec<Vec<(Node, Step, Node)>> {
     let mut tiers: Vec<Vec<(Node, Step, Node)>> = Vec::new();
     let mut seen: HashSet<Node> = std::iter::once(node).collect();
@@ -422,6 +447,9 @@ pub fn reach(
     while !frontier.is_empty() && tiers.len() < max_depth {
         let mut tier = Vec::new();
         for &current in &frontier {
+            if guard.stop() {
+                return tiers;
+            }
             for (edge, other, forward) in projection.incident(current, false) {
                 if !filter.allows(projection.graph[edge]) || filter.avoid.contains(&other) {
                     continue;
@@ -458,7 +486,8 @@ pub fn shared_ancestors(projection: &Projection, a: Node, b: Node, filter: &Edge
     let filter = EdgeFilter { properties: Some(hierarchy), avoid: filter.avoid.clone() };
     let distances = |start: Node| -> HashMap<Node, usize> {
         let mut out = HashMap::default();
-        for (depth, tier) in reach(projection, start, true, usize::MAX, &filter).into_iter().enumerate() {
+        for (depth, tier) in reach(projection, start, true, usize::MAX, &filter, &Guard::none()).into_iter().enumerate()
+        {
             for (node, _, _) in tier {
                 out.insert(node, depth + 1);
             }
@@ -489,7 +518,12 @@ pub fn shared_neighbors(projection: &Projection, a: Node, b: Node, filter: &Edge
 
 /// Degree and betweenness centrality of every node with an allowed edge. Betweenness is
 /// exact (Brandes) up to `exact_limit` nodes and estimated from evenly spread sources above.
-pub fn centrality(projection: &Projection, filter: &EdgeFilter, exact_limit: usize) -> (Vec<(Node, usize, f64)>, bool) {
+pub fn centrality(
+    projection: &Projection,
+    filter: &EdgeFilter,
+    exact_limit: usize,
+    guard: &Guard,
+) -> (Vec<(Node, usize, f64)>, bool) {
     let n = projection.graph.node_count();
     let mut adjacency: Vec<Vec<u32>> = vec![Vec::new(); n];
     for edge in projection.graph.edge_references() {
@@ -523,7 +557,13 @@ pub fn centrality(projection: &Projection, filter: &EdgeFilter, exact_limit: usi
     let mut predecessors: Vec<Vec<u32>> = vec![Vec::new(); n];
     let mut order = Vec::with_capacity(n);
     let mut queue = VecDeque::new();
-    for &source in &sources {
+    for (done, &source) in sources.iter().enumerate() {
+        if guard.stop_now() {
+            break;
+        }
+        if done % 16 == 0 {
+            guard.advanced(done as u64, sources.len() as u64);
+        }
         for &v in &order {
             let v: usize = v;
             sigma[v] = 0.0;
@@ -653,7 +693,7 @@ mod tests {
     #[test]
     fn betweenness_of_a_star_centre() {
         let p = projection_from(&[("c", "r", "a"), ("c", "r", "b"), ("c", "r", "d")]);
-        let (ranked, sampled) = centrality(&p, &EdgeFilter::default(), 100);
+        let (ranked, sampled) = centrality(&p, &EdgeFilter::default(), 100, &Guard::none());
         assert!(!sampled);
         let centre = ranked.iter().find(|(n, _, _)| p.iri(*n) == "c").unwrap();
         assert_eq!(centre.1, 3);
@@ -858,7 +898,7 @@ mod tests {
                 let a = a % n;
                 let (p, nodes) = build(n, &edges);
                 let filter = EdgeFilter::default();
-                let mut got: Vec<(usize, usize)> = reach(&p, nodes[a], true, usize::MAX, &filter)
+                let mut got: Vec<(usize, usize)> = reach(&p, nodes[a], true, usize::MAX, &filter, &Guard::none())
                     .into_iter()
                     .enumerate()
                     .flat_map(|(tier, found)| found.into_iter().map(move |(node, _, _)| (node, tier + 1)))

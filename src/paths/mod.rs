@@ -2,6 +2,7 @@
 //! per store state, and the algorithms that run on it.
 
 pub mod algo;
+pub mod guard;
 pub mod names;
 mod projection;
 

@@ -179,6 +179,31 @@ fn a_large_load_shows_a_progress_bar_on_a_terminal_only() {
     assert!(piped.stderr.contains("loaded 1 file"));
 }
 
+#[test]
+fn central_honours_the_timeout_and_shows_progress_on_a_terminal_after_a_second() {
+    let setup = Test::new().args(["gen", "--entities", "20000", "--seed", "3", "-o", "big.nt"]).run().success();
+    let store = setup.dir.join("kb");
+    let store = store.to_str().unwrap();
+    Test::new()
+        .args(["load", "--bare", "--quiet", "--store", store, setup.dir.join("big.nt").to_str().unwrap()])
+        .run()
+        .success();
+    // Piped: the timeout stops it with exit 4 and says how to narrow it; no bar.
+    let out = Test::new().args(["central", "--store", store, "--read-only", "--timeout", "0.2"]).run().code(4);
+    assert!(out.stderr.contains("central stopped at the 0.2s timeout"), "{}", out.stderr);
+    assert!(!out.stderr.contains("/2000"), "no bar on a pipe: {}", out.stderr);
+    // On a terminal, the bar appears after a second (the run is cut at 3 s).
+    let mut command = Command::new(binary());
+    command
+        .args(["central", "--store", store, "--read-only", "--timeout", "3"])
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let mut session = spawn_command(command, Some(60_000)).expect("spawn central in a pty");
+    let shown = session.exp_eof().expect("central ends");
+    assert!(shown.contains("central") && shown.contains("/2000"), "no progress bar on a terminal: {shown:?}");
+    assert!(shown.contains("timeout"), "{shown:?}");
+}
+
 /// Regression: a bare `query` in a piped script waited for standard input, which the script
 /// loop itself was holding, and hung forever.
 #[test]
