@@ -204,7 +204,14 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
                 ReportCommand::List(args) => (Some(text_or_json(args.format)), None),
                 ReportCommand::Show(args) => (Some(text_or_json(args.format)), None),
                 ReportCommand::Run(args) => (None, args.output.clone()),
-                ReportCommand::All(args) => (Some(Presentation::Text), args.out.clone()),
+                ReportCommand::All(args) => {
+                    let html = args
+                        .out
+                        .as_ref()
+                        .and_then(|p| p.extension())
+                        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+                    (Some(if html { Presentation::Html } else { Presentation::Text }), args.out.clone())
+                }
             };
             let outcome = reports::report(session, settings, command)?;
             let presentation = match (presentation, command) {

@@ -15,6 +15,8 @@ pub enum TableFormat {
     Xml,
     /// A Markdown table.
     Markdown,
+    /// One block per row, a line per column: for rows too wide for a table.
+    Records,
 }
 
 /// Output formats for graphs (CONSTRUCT, DESCRIBE, dumps).
@@ -65,6 +67,8 @@ pub enum AnswerFormat {
     /// A Markdown table.
     #[value(alias = "md")]
     Markdown,
+    /// One block per row, a line per column: for rows too wide for a table.
+    Records,
     #[value(alias = "ttl")]
     Turtle,
     #[value(alias = "nt")]
@@ -88,6 +92,7 @@ impl AnswerFormat {
             AnswerFormat::Json => TableFormat::Json,
             AnswerFormat::Xml => TableFormat::Xml,
             AnswerFormat::Markdown => TableFormat::Markdown,
+            AnswerFormat::Records => TableFormat::Records,
             _ => return None,
         })
     }

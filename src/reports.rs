@@ -67,6 +67,9 @@ pub struct RunArgs {
     /// Write to a file (whole or not at all) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Keep every column as the query makes it (both languages, empty ones too).
+    #[arg(long)]
+    pub all_columns: bool,
     #[command(flatten)]
     pub queries: QueriesArgs,
 }
@@ -74,9 +77,13 @@ pub struct RunArgs {
 /// Arguments of `report all`.
 #[derive(Debug, Clone, Args)]
 pub struct AllArgs {
-    /// Write the brief to this Markdown file (whole or not at all) instead of standard output.
-    #[arg(long, value_name = "FILE.md")]
+    /// Write the brief to this file (whole or not at all) instead of standard output:
+    /// Markdown, or HTML when the name ends in .html.
+    #[arg(long, value_name = "FILE.md|FILE.html")]
     pub out: Option<PathBuf>,
+    /// Keep every column as the queries make them (both languages, empty ones too).
+    #[arg(long)]
+    pub all_columns: bool,
     #[command(flatten)]
     pub queries: QueriesArgs,
 }
@@ -490,4 +497,67 @@ mod tests {
         check("# title: T\n# param: y\nSELECT ?x {}", Err("r.rq:2:1: parameter `y`"));
         check("# title: T\nSELECT ?x { oops }", Err("r.rq: sparql syntax error at 2:"));
     }
+}
+
+/// A report's answer shaped for reading: each `X_en`/`X_zh` pair of columns becomes one
+/// column `X` in `lang` (the other language's value where the chosen one is missing), and
+/// columns empty in every row are dropped. `--all-columns` keeps the answer as the query
+/// made it.
+pub fn shape_for_reading(answer: Answer, lang: crate::schema::Lang) -> Answer {
+    let Answer::Solutions { variables, rows } = answer else { return answer };
+    let names: Vec<&str> = variables.iter().map(|v| v.as_str()).collect();
+    let (chosen, other) = match lang {
+        crate::schema::Lang::En => ("_en", "_zh"),
+        crate::schema::Lang::Zh => ("_zh", "_en"),
+    };
+    // Each output column: its name and the input columns it reads, in order of preference.
+    let mut columns: Vec<(String, Vec<usize>)> = Vec::new();
+    let mut used = vec![false; names.len()];
+    for (i, name) in names.iter().enumerate() {
+        if used[i] {
+            continue;
+        }
+        let stem = name.strip_suffix("_en").or_else(|| name.strip_suffix("_zh"));
+        let partner = stem.and_then(|stem| {
+            names.iter().position(|n| {
+                *n != *name && (n.strip_suffix("_en") == Some(stem) || n.strip_suffix("_zh") == Some(stem))
+            })
+        });
+        match (stem, partner) {
+            (Some(stem), Some(j)) => {
+                used[i] = true;
+                used[j] = true;
+                let (first, second) = if name.ends_with(chosen) { (i, j) } else { (j, i) };
+                debug_assert!(names[second].ends_with(other));
+                columns.push((stem.to_owned(), vec![first, second]));
+            }
+            _ => {
+                used[i] = true;
+                columns.push(((*name).to_owned(), vec![i]));
+            }
+        }
+    }
+    let cell = |row: &[Option<Term>], sources: &[usize]| -> Option<Term> {
+        sources.iter().find_map(|&i| row.get(i).cloned().flatten())
+    };
+    // With no rows every column is empty: the header is kept, to say what would be there.
+    let kept: Vec<&(String, Vec<usize>)> = columns
+        .iter()
+        .filter(|(_, sources)| rows.is_empty() || rows.iter().any(|row| cell(row, sources).is_some()))
+        .collect();
+    // A stem may clash with a column of its own name: then the pair keeps its suffix.
+    let taken: BTreeSet<&str> = names.iter().copied().collect();
+    let variables = kept
+        .iter()
+        .map(|(name, sources)| {
+            let name = if sources.len() > 1 && taken.contains(name.as_str()) {
+                names[sources[0]].to_owned()
+            } else {
+                name.clone()
+            };
+            oxigraph::model::Variable::new_unchecked(name)
+        })
+        .collect();
+    let rows = rows.iter().map(|row| kept.iter().map(|(_, sources)| cell(row, sources)).collect()).collect();
+    Answer::Solutions { variables, rows }
 }

@@ -28,13 +28,26 @@ pub fn report(session: &Session, settings: &Settings, command: &ReportCommand) -
         }
         ReportCommand::Run(args) => {
             let report = catalog(&all_dirs(session, &args.queries))?.find(&args.name)?;
-            let answer = crate::reports::run_report(session, settings, &report, &args.param)?;
+            let mut answer = crate::reports::run_report(session, settings, &report, &args.param)?;
+            if !args.all_columns {
+                answer = crate::reports::shape_for_reading(answer, settings.lang);
+            }
             Ok(Outcome::found(Reply::ReportTable(ReportTable { report, answer })))
         }
         ReportCommand::All(args) => {
             let catalog = catalog(&all_dirs(session, &args.queries))?;
             let notes = catalog.warnings();
-            let brief = crate::reports::brief(session, settings, &catalog.reports)?;
+            let mut brief = crate::reports::brief(session, settings, &catalog.reports)?;
+            if !args.all_columns {
+                for section in &mut brief.sections {
+                    if let Ok(answer) = &mut section.answer {
+                        *answer = crate::reports::shape_for_reading(
+                            std::mem::replace(answer, Answer::Boolean(false)),
+                            settings.lang,
+                        );
+                    }
+                }
+            }
             Ok(Outcome { notes, ..Outcome::found(Reply::Brief(brief)) })
         }
     }

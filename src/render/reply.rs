@@ -18,6 +18,8 @@ pub enum Presentation {
     Json,
     /// SPARQL answers in these formats (other replies as text).
     Results { table: TableFormat, graph: GraphFormat },
+    /// A web page (the brief).
+    Html,
 }
 
 /// A reply made into bytes, with their media type.
@@ -50,6 +52,7 @@ pub fn answer_media_type(answer: &crate::backend::Answer, table: TableFormat, gr
             TableFormat::Json => "application/sparql-results+json",
             TableFormat::Xml => "application/sparql-results+xml",
             TableFormat::Markdown => "text/markdown; charset=utf-8",
+            TableFormat::Records => TEXT,
         },
     }
 }
@@ -63,7 +66,7 @@ pub fn render(reply: Reply, presentation: Presentation, lang: Lang) -> Result<Re
             let (table, graph) = match presentation {
                 Presentation::Results { table, graph } => (table, graph),
                 Presentation::Json => (TableFormat::Json, GraphFormat::Jsonld),
-                Presentation::Text => (TableFormat::Table, GraphFormat::Turtle),
+                Presentation::Text | Presentation::Html => (TableFormat::Table, GraphFormat::Turtle),
             };
             let body = results::render_answer(&answer, table, graph)?;
             Ok(Rendered { media_type: answer_media_type(&answer, table, graph), body: Body::Bytes(body.into_bytes()) })
@@ -72,7 +75,7 @@ pub fn render(reply: Reply, presentation: Presentation, lang: Lang) -> Result<Re
             let (table, graph) = match presentation {
                 Presentation::Results { table, graph } => (table, graph),
                 Presentation::Json => (TableFormat::Json, GraphFormat::Jsonld),
-                Presentation::Text => (TableFormat::Table, GraphFormat::Turtle),
+                Presentation::Text | Presentation::Html => (TableFormat::Table, GraphFormat::Turtle),
             };
             let body = results::render_answer(&report.answer, table, graph)?;
             Ok(Rendered {
@@ -80,6 +83,10 @@ pub fn render(reply: Reply, presentation: Presentation, lang: Lang) -> Result<Re
                 body: Body::Bytes(body.into_bytes()),
             })
         }
+        Reply::Brief(brief) if presentation == Presentation::Html => Ok(Rendered {
+            media_type: "text/html; charset=utf-8",
+            body: Body::Bytes(super::brief::brief_html(&brief)?.into_bytes()),
+        }),
         Reply::Brief(brief) => Ok(Rendered {
             media_type: "text/markdown; charset=utf-8",
             body: Body::Bytes(super::brief::brief_markdown(&brief)?.into_bytes()),

@@ -32,7 +32,7 @@ pub fn render_solutions(
         TableFormat::Xml => Some(QueryResultsFormat::Xml),
         TableFormat::Csv => Some(QueryResultsFormat::Csv),
         TableFormat::Tsv => Some(QueryResultsFormat::Tsv),
-        TableFormat::Table | TableFormat::Markdown => None,
+        TableFormat::Table | TableFormat::Markdown | TableFormat::Records => None,
     };
     if let Some(w3c) = w3c {
         let mut serializer =
@@ -53,6 +53,20 @@ pub fn render_solutions(
         rows.iter().map(|row| row.iter().map(|t| t.as_ref().map(term_text).unwrap_or_default()).collect()).collect();
     Ok(match format {
         TableFormat::Markdown => markdown_table(&header, &cells),
+        TableFormat::Records => {
+            let mut text = super::table::records(&header, &cells, super::table::output_width());
+            text.push_str(&format!("{} row{}\n", rows.len(), if rows.len() == 1 { "" } else { "s" }));
+            text
+        }
+        _ if too_wide_for_a_table(&header, &cells) => {
+            let mut text = super::table::records(&header, &cells, super::table::output_width());
+            text.push_str(&format!(
+                "{} row{} (as records: a table would not fit)\n",
+                rows.len(),
+                if rows.len() == 1 { "" } else { "s" }
+            ));
+            text
+        }
         _ => {
             let mut text = text_table(&header, &cells);
             text.push_str(&format!("\n{} row{}\n", rows.len(), if rows.len() == 1 { "" } else { "s" }));
@@ -61,13 +75,27 @@ pub fn render_solutions(
     })
 }
 
+/// Whether a table of these cells, squeezed into the output width, would leave its columns
+/// too narrow to read (under about 12 columns each): then records read better.
+fn too_wide_for_a_table(header: &[String], cells: &[Vec<String>]) -> bool {
+    use unicode_width::UnicodeWidthStr;
+    let Some(width) = super::table::output_width() else { return false };
+    let natural: usize = (0..header.len())
+        .map(|i| {
+            let widest = cells.iter().filter_map(|r| r.get(i)).map(|c| c.width()).max().unwrap_or(0);
+            widest.max(header[i].width()) + 3
+        })
+        .sum();
+    natural > width && header.len() * 12 > width
+}
+
 fn render_boolean(value: bool, format: TableFormat) -> Result<String, Error> {
     let w3c = match format {
         TableFormat::Json => QueryResultsFormat::Json,
         TableFormat::Xml => QueryResultsFormat::Xml,
         TableFormat::Csv => QueryResultsFormat::Csv,
         TableFormat::Tsv => QueryResultsFormat::Tsv,
-        TableFormat::Table | TableFormat::Markdown => return Ok(format!("{value}\n")),
+        TableFormat::Table | TableFormat::Markdown | TableFormat::Records => return Ok(format!("{value}\n")),
     };
     let bytes = QueryResultsSerializer::from_format(w3c).serialize_boolean_to_writer(Vec::new(), value)?;
     let mut text = String::from_utf8(bytes).map_err(|e| Error::store(e.to_string(), None))?;

@@ -2,17 +2,92 @@
 
 use comfy_table::{presets, ContentArrangement, Table};
 
-/// A plain table for the terminal: a header and rows of cells.
+/// The width text output should fit: `COLUMNS` when set, else the terminal's when
+/// standard output is one; `None` (no limit) for a pipe or a file.
+pub fn output_width() -> Option<usize> {
+    if let Some(columns) = std::env::var("COLUMNS").ok().and_then(|c| c.trim().parse::<usize>().ok()) {
+        return Some(columns.max(20));
+    }
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(width, _)| usize::from(width.0).max(20))
+}
+
+/// A plain table for the terminal: a header and rows of cells, long cells wrapped so the
+/// table fits the output width when there is one.
 pub fn text_table(header: &[String], rows: &[Vec<String>]) -> String {
     let mut table = Table::new();
-    table
-        .load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Disabled)
-        .set_header(header.to_vec());
+    table.load_preset(presets::UTF8_FULL_CONDENSED).set_header(header.to_vec());
+    match output_width() {
+        Some(width) => {
+            table.set_content_arrangement(ContentArrangement::Dynamic).set_width(width.min(u16::MAX as usize) as u16);
+        }
+        None => {
+            table.set_content_arrangement(ContentArrangement::Disabled);
+        }
+    }
     for row in rows {
         table.add_row(row.clone());
     }
     table.to_string()
+}
+
+/// Rows as records, `─[ 1 ]─` then one `column │ value` line per non-empty cell, values
+/// wrapped at `width` (by display width, so Chinese text wraps right).
+pub fn records(header: &[String], rows: &[Vec<String>], width: Option<usize>) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let name_width = header.iter().map(|h| h.width()).max().unwrap_or(0);
+    let value_width = width.map(|w| w.saturating_sub(name_width + 3).max(10));
+    let mut out = String::new();
+    for (i, row) in rows.iter().enumerate() {
+        let title = format!("─[ {} ]", i + 1);
+        let rule = width.unwrap_or(40).min(80).saturating_sub(title.width());
+        out.push_str(&format!("{title}{}\n", "─".repeat(rule)));
+        for (name, value) in header.iter().zip(row) {
+            if value.is_empty() {
+                continue;
+            }
+            let pad = " ".repeat(name_width - name.width());
+            for (j, line) in wrap(value, value_width).iter().enumerate() {
+                let label = if j == 0 { format!("{name}{pad}") } else { " ".repeat(name_width) };
+                out.push_str(&format!("{label} │ {line}\n"));
+            }
+        }
+    }
+    out
+}
+
+/// `text` cut into lines at most `width` columns wide, at spaces where there are any (Chinese
+/// text, which has none, is cut between characters).
+fn wrap(text: &str, width: Option<usize>) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let Some(width) = width else { return text.lines().map(str::to_owned).collect() };
+    let mut lines = Vec::new();
+    for paragraph in text.lines() {
+        let mut line = String::new();
+        let mut line_width = 0;
+        let mut last_space: Option<usize> = None;
+        for c in paragraph.chars() {
+            let w = c.width().unwrap_or(0);
+            if line_width + w > width && !line.is_empty() {
+                match last_space {
+                    Some(at) if at > 0 => {
+                        let rest = line.split_off(at);
+                        lines.push(line.trim_end().to_owned());
+                        line = rest.trim_start().to_owned();
+                    }
+                    _ => lines.push(std::mem::take(&mut line)),
+                }
+                line_width = unicode_width::UnicodeWidthStr::width(line.as_str());
+                last_space = None;
+            }
+            if c == ' ' {
+                last_space = Some(line.len());
+            }
+            line.push(c);
+            line_width += w;
+        }
+        lines.push(line);
+    }
+    lines
 }
 
 /// A Markdown table; pipes and newlines in cells are escaped.

@@ -213,6 +213,7 @@ fn command_for(route: &str, params: &Params) -> Result<Option<Command>, Error> {
                             .unwrap_or(crate::formats::AnswerFormat::Json),
                     ),
                     output: None,
+                    all_columns: params.flag("all_columns")?,
                     queries: QueriesArgs::default(),
                 })),
                 Some(_) => return Ok(None),

@@ -35,7 +35,7 @@ const REPORTS: &[&str] = &[
 /// Runs a built-in report as SPARQL JSON and returns the cells of `vars`, row by row.
 #[track_caller]
 fn report(name: &str, params: &[&str], vars: &[&str]) -> Vec<Vec<String>> {
-    let mut args = vec!["report", "run", name, "--format", "json"];
+    let mut args = vec!["report", "run", name, "--format", "json", "--all-columns"];
     for param in params {
         args.push("--param");
         args.push(param);
@@ -1108,7 +1108,10 @@ fn data_quality_reports_one_row_per_problem() {
     let store = dir.path().join("store");
     let store = store.to_str().expect("UTF-8 temp path");
     Test::new().file("bad.ttl", BAD_TTL).args(["load", "bad.ttl", "--store", store]).run().success();
-    let out = Test::new().args(["report", "run", "data-quality", "--store", store, "--format", "json"]).run().success();
+    let out = Test::new()
+        .args(["report", "run", "data-quality", "--store", store, "--format", "json", "--all-columns"])
+        .run()
+        .success();
     let rows = out.rows(&["problem", "node", "about_en", "about_zh", "quote"]);
     assert_eq!(
         rows,
@@ -1545,4 +1548,64 @@ fn every_report_runs_the_same_twice() {
         let second = Test::new().args(args).run().success();
         assert_eq!(first.stdout, second.stdout, "report {name} is not deterministic");
     }
+}
+
+#[test]
+fn reports_show_one_label_column_per_entity_in_the_chosen_language_and_no_empty_columns() {
+    let csv = |lang: &str| {
+        let out = Test::new()
+            .args(["report", "run", "aliexpress-timeline", "--format", "csv", "--lang", lang])
+            .run()
+            .success();
+        out.stdout
+    };
+    let en = csv("en");
+    let header = en.lines().next().unwrap();
+    assert!(
+        header.starts_with("date,event,subject,property,object,value,unit,qualifier,context,speaker,quote"),
+        "{header}"
+    );
+    assert!(!header.contains("_en") && !header.contains("_zh"), "{header}");
+    assert!(en.contains("Jiang Fan,heads,AliExpress"), "{en}");
+    let zh = csv("zh");
+    assert!(zh.contains("蒋凡,执掌,速卖通"), "{zh}");
+    // Every kept column has a value somewhere; --all-columns keeps the query's own.
+    let all =
+        Test::new().args(["report", "run", "aliexpress-timeline", "--format", "csv", "--all-columns"]).run().success();
+    assert!(all.stdout.lines().next().unwrap().contains("subject_en,subject_zh"));
+}
+
+#[test]
+fn wide_reports_fit_the_width_as_records_and_narrow_ones_wrap() {
+    let out = Test::new().env("COLUMNS", "90").args(["report", "run", "aliexpress-timeline"]).run().success();
+    assert!(out.stdout.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 90), "{}", out.stdout);
+    assert!(out.stdout.contains("─[ 1 ]") && out.stdout.contains("subject     │ AliExpress"), "{}", out.stdout);
+    assert!(out.stdout.contains("(as records: a table would not fit)"));
+    let records = Test::new().args(["report", "run", "choice-history", "--format", "records"]).run().success();
+    assert!(records.stdout.contains("─[ 1 ]"), "{}", records.stdout);
+    let narrow = Test::new()
+        .env("COLUMNS", "60")
+        .args(["query", "SELECT ?q WHERE { ?c sg:quote ?q } ORDER BY DESC(STRLEN(?q)) LIMIT 2"])
+        .run()
+        .success();
+    assert!(narrow.stdout.lines().all(|l| unicode_width::UnicodeWidthStr::width(l) <= 60), "{}", narrow.stdout);
+    assert!(narrow.stdout.contains('┌'), "a table with wrapped cells: {}", narrow.stdout);
+}
+
+#[test]
+fn the_brief_has_contents_and_reads_as_html() {
+    let out = Test::new().args(["report", "all"]).run().success();
+    assert!(
+        out.stdout.contains("## Contents\n\n- [Alibaba's structure as the article describes it](#alibaba-structure)"),
+        "{}",
+        &out.stdout[..600]
+    );
+    assert!(out.stdout.contains("<a id=\"aliexpress-timeline\"></a>"));
+    let out = Test::new().args(["report", "all", "--out", "brief.html"]).run().success().stderr_has("wrote brief.html");
+    let html = std::fs::read_to_string(out.dir.join("brief.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..200]);
+    assert!(html.contains("<a href=\"#aliexpress-timeline\">AliExpress timeline</a>"));
+    assert!(html.contains("<table>") && html.contains("<th>subject</th>"), "tables become HTML tables");
+    assert_eq!(html.matches("<table>").count(), html.matches("</table>").count(), "tables are closed");
+    assert!(html.trim_end().ends_with("</html>"));
 }
