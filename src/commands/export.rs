@@ -11,6 +11,9 @@ use crate::session::{Session, Settings};
 pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Result<Outcome, Error> {
     Ok(Outcome::found(match crate::export::export(session, settings, args)? {
         Exported::Text { text, media_type } => Reply::Artifact(Artifact::text(media_type, text)),
+        Exported::Binary { bytes, media_type } => {
+            Reply::Artifact(Artifact { media_type, body: super::Body::Bytes(bytes) })
+        }
         Exported::Rdf { triples, .. } => Reply::Answer(Answer::Graph(triples)),
     }))
 }

@@ -2,7 +2,8 @@
 //! entity, along paths, by relation group, or from a CONSTRUCT query), then render it.
 
 mod formats;
-mod svg;
+mod png;
+pub mod svg;
 
 use crate::error::Error;
 use crate::paths::algo::{self, Walk};
@@ -28,6 +29,8 @@ pub enum ExportFormat {
     Mermaid,
     /// An SVG picture laid out by stratagraph itself.
     Svg,
+    /// The SVG picture as a PNG (twice its size), drawn in-process.
+    Png,
     Turtle,
     Ntriples,
     Jsonld,
@@ -63,9 +66,13 @@ pub struct ExportArgs {
     /// The CONSTRUCT query's text itself (from the server's API; not a command-line flag).
     #[arg(skip)]
     pub construct_text: Option<String>,
-    /// A title for the picture formats.
+    /// A title for the picture formats (default: one naming the selection).
     #[arg(long)]
     pub title: Option<String>,
+    /// The picture's shape for svg and png: an aspect ratio such as 16:9 or 4:3, or a size
+    /// in pixels such as 1920x1080.
+    #[arg(long, value_name = "W:H|WxH")]
+    pub size: Option<svg::PictureSize>,
 }
 
 /// A node to draw.
@@ -104,6 +111,7 @@ const DEFAULT_COLOUR: &str = "#e0e0e0";
 /// the one RDF renderer.
 pub enum Exported {
     Text { text: String, media_type: &'static str },
+    Binary { bytes: Vec<u8>, media_type: &'static str },
     Rdf { triples: Vec<Triple>, format: crate::formats::GraphFormat },
 }
 
@@ -116,6 +124,7 @@ impl ExportFormat {
             "json" | "cyjs" => ExportFormat::Cytoscape,
             "mmd" | "mermaid" => ExportFormat::Mermaid,
             "svg" => ExportFormat::Svg,
+            "png" => ExportFormat::Png,
             "ttl" => ExportFormat::Turtle,
             "nt" => ExportFormat::Ntriples,
             "jsonld" => ExportFormat::Jsonld,
@@ -142,6 +151,7 @@ impl ExportFormat {
             ExportFormat::Cytoscape => "application/json",
             ExportFormat::Mermaid => "text/plain; charset=utf-8",
             ExportFormat::Svg => "image/svg+xml",
+            ExportFormat::Png => "image/png",
             ExportFormat::Turtle => "text/turtle",
             ExportFormat::Ntriples => "application/n-triples",
             ExportFormat::Jsonld => "application/ld+json",
@@ -239,16 +249,56 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
         return Ok(Exported::Rdf { triples: graph, format: format.graph_format().unwrap_or_default() });
     }
     let index = session.labels_for(triples.iter().flat_map(|(s, _, o)| [s.clone(), o.clone()]))?;
-    let subgraph = build_subgraph(session, &schema, &index, lang, &triples, args.title.clone())?;
+    let title = match &args.title {
+        Some(title) => title.clone(),
+        None => default_title(session, args, lang, construct.as_ref().map(|(name, _)| name.as_str()))?,
+    };
+    let subgraph = build_subgraph(session, &schema, &index, lang, &triples, title)?;
+    let size = args.size.unwrap_or(svg::PictureSize::Natural);
     let text = match format {
         ExportFormat::Dot => formats::dot(&subgraph),
         ExportFormat::Graphml => formats::graphml(&subgraph),
         ExportFormat::Cytoscape => formats::cytoscape(&subgraph)?,
         ExportFormat::Mermaid => formats::mermaid(&subgraph),
-        ExportFormat::Svg => svg::render(&subgraph, &schema, lang),
+        ExportFormat::Svg => svg::render(&subgraph, lang, size),
+        ExportFormat::Png => {
+            let picture = svg::render(&subgraph, lang, size);
+            let needs_cjk = subgraph
+                .nodes
+                .iter()
+                .map(|n| n.label.as_str())
+                .chain(subgraph.edges.iter().map(|e| e.label.as_str()))
+                .chain([subgraph.title.as_str()])
+                .any(|text| {
+                    text.chars().any(|c| !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c) == Some(2))
+                });
+            return Ok(Exported::Binary { bytes: png::render(&picture, needs_cjk)?, media_type: format.media_type() });
+        }
         _ => unreachable!("RDF formats return above"),
     };
     Ok(Exported::Text { text, media_type: format.media_type() })
+}
+
+/// A title naming what the export shows, in the output language.
+fn default_title(session: &Session, args: &ExportArgs, lang: Lang, construct: Option<&str>) -> Result<String, Error> {
+    let label = |name: &str| -> Result<String, Error> {
+        let iri = session.resolve(name)?;
+        Ok(session.labels_for([iri.clone()])?.label(&iri, lang))
+    };
+    let via = if args.via.is_empty() { String::new() } else { format!(" ({})", args.via.join(", ")) };
+    Ok(match (construct, &args.path, &args.around, lang) {
+        (Some(name), _, _, Lang::En) => format!("The graph {name} builds"),
+        (Some(name), _, _, Lang::Zh) => format!("{name} 构造的图"),
+        (None, Some(ends), _, Lang::En) => format!("How {} reaches {}{via}", label(&ends[0])?, label(&ends[1])?),
+        (None, Some(ends), _, Lang::Zh) => format!("从{}到{}的路径{via}", label(&ends[0])?, label(&ends[1])?),
+        (None, None, Some(centre), Lang::En) => {
+            let hops = if args.depth == 1 { "one hop".to_owned() } else { format!("{} hops", args.depth) };
+            format!("{} and everything within {hops}{via}", label(centre)?)
+        }
+        (None, None, Some(centre), Lang::Zh) => format!("{}及其{}跳以内的关系{via}", label(centre)?, args.depth),
+        (None, None, None, Lang::En) => format!("The whole graph{via}"),
+        (None, None, None, Lang::Zh) => format!("全图{via}"),
+    })
 }
 
 /// The types and labels of `nodes`, read in batches of a few hundred per CONSTRUCT.
@@ -300,12 +350,12 @@ fn build_subgraph(
     index: &crate::resolve::EntityIndex,
     lang: Lang,
     triples: &[(String, String, String)],
-    title: Option<String>,
+    title: String,
 ) -> Result<Subgraph, Error> {
     let local = types_and_labels(session, triples.iter().flat_map(|(s, _, o)| [s, o]).collect::<BTreeSet<_>>())?;
     let mut ids: BTreeMap<String, usize> = BTreeMap::new();
     let mut subgraph = Subgraph {
-        title: title.unwrap_or_else(|| "stratagraph".to_owned()),
+        title,
         groups: schema.groups.iter().map(|(k, g)| (k.clone(), g.labels.get(lang).unwrap_or(k).to_owned())).collect(),
         ..Subgraph::default()
     };

@@ -240,6 +240,10 @@ fn export(params: &Params, construct: Option<String>) -> Result<Command, Error> 
         construct: None,
         construct_text: construct,
         title: params.get("title").map(str::to_owned),
+        size: params
+            .get("size")
+            .map(|s| s.parse().map_err(|e: String| Error::input(format!("size: {e}"), None)))
+            .transpose()?,
     }))
 }
 

@@ -198,3 +198,120 @@ fn gen_is_deterministic_and_loads() {
         .success()
         .stderr_has("200 entities");
 }
+
+/// The rectangles of a picture's boxes and edge labels, and its edges' segments, read back
+/// from the SVG the binary wrote.
+struct Picture {
+    boxes: Vec<(f64, f64, f64, f64)>,
+    labels: Vec<(f64, f64, f64, f64)>,
+    segments: Vec<((f64, f64), (f64, f64))>,
+    title: String,
+}
+
+fn picture(svg: &str) -> Picture {
+    let document = assert_well_formed_xml(svg);
+    let number = |node: roxmltree::Node<'_, '_>, name: &str| {
+        node.attribute(name).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+    };
+    let rect = |node: roxmltree::Node<'_, '_>| {
+        (number(node, "x"), number(node, "y"), number(node, "width"), number(node, "height"))
+    };
+    let within = |class: &str| -> Vec<(f64, f64, f64, f64)> {
+        document
+            .descendants()
+            .filter(|n| n.attribute("class") == Some(class))
+            .filter_map(|g| g.children().find(|c| c.has_tag_name("rect")).map(rect))
+            .collect()
+    };
+    let mut segments = Vec::new();
+    for path in document.descendants().filter(|n| n.attribute("class") == Some("edge")) {
+        let points: Vec<(f64, f64)> = path
+            .attribute("d")
+            .unwrap_or_default()
+            .split(' ')
+            .filter_map(|p| {
+                let (x, y) = p.trim_start_matches(['M', 'L']).split_once(',')?;
+                Some((x.parse().ok()?, y.parse().ok()?))
+            })
+            .collect();
+        segments.extend(points.windows(2).map(|w| (w[0], w[1])));
+    }
+    let title =
+        document.descendants().find(|n| n.has_tag_name("title")).and_then(|t| t.text()).unwrap_or_default().to_owned();
+    Picture { boxes: within("node"), labels: within("edge-label"), segments, title }
+}
+
+/// Whether a segment runs inside a rectangle (touching its border at a port does not count).
+fn enters(segment: ((f64, f64), (f64, f64)), r: (f64, f64, f64, f64)) -> bool {
+    let ((ax, ay), (bx, by)) = segment;
+    let (x0, x1, y0, y1) = (ax.min(bx), ax.max(bx), ay.min(by), ay.max(by));
+    x1 > r.0 + 0.5 && x0 < r.0 + r.2 - 0.5 && y1 > r.1 + 0.5 && y0 < r.1 + r.3 - 0.5
+}
+
+fn overlap(a: (f64, f64, f64, f64), b: (f64, f64, f64, f64)) -> bool {
+    a.0 < b.0 + b.2 - 0.5 && b.0 < a.0 + a.2 - 0.5 && a.1 < b.1 + b.3 - 0.5 && b.1 < a.1 + a.3 - 0.5
+}
+
+#[test]
+fn pictures_of_the_article_route_edges_around_boxes_and_keep_labels_apart() {
+    let views: &[&[&str]] = &[
+        &["--around", "AliExpress", "--depth", "2"],
+        &["--around", "AliExpress", "--depth", "2", "--lang", "zh", "--size", "16:9"],
+        &["--around", "Choice"],
+        &["--path", "Jiang Fan", "1688overseas", "--k", "5"],
+        &[],
+    ];
+    for view in views {
+        let mut args = vec!["export", "--format", "svg"];
+        args.extend_from_slice(view);
+        let out = Test::new().args(&args).run().success();
+        let p = picture(&out.stdout);
+        assert!(!p.segments.is_empty() && !p.labels.is_empty(), "{view:?}: edges with labels");
+        let crossings = p.segments.iter().filter(|s| p.boxes.iter().any(|b| enters(**s, *b))).count();
+        let mut label_overlaps = 0;
+        for (i, a) in p.labels.iter().enumerate() {
+            label_overlaps += p.labels[i + 1..].iter().filter(|b| overlap(*a, **b)).count();
+            label_overlaps += p.boxes.iter().filter(|b| overlap(*a, **b)).count();
+        }
+        println!(
+            "{view:?}: {} boxes, {} segments, {} labels; {crossings} segments through boxes, {label_overlaps} label overlaps",
+            p.boxes.len(),
+            p.segments.len(),
+            p.labels.len()
+        );
+        assert_eq!(crossings, 0, "{view:?}: no edge crosses a box");
+        assert_eq!(label_overlaps, 0, "{view:?}: labels overlap nothing");
+    }
+}
+
+#[test]
+fn pictures_get_a_title_from_the_selection_and_the_asked_shape() {
+    let out = Test::new().args(["export", "--format", "svg", "--around", "Temu"]).run().success();
+    assert_eq!(picture(&out.stdout).title, "Temu and everything within one hop");
+    let out = Test::new().args(["export", "--format", "svg", "--around", "Temu", "--lang", "zh"]).run().success();
+    assert_eq!(picture(&out.stdout).title, "Temu及其1跳以内的关系");
+    let out = Test::new().args(["export", "--format", "svg", "--path", "Jiang Fan", "Choice"]).run().success();
+    assert_eq!(picture(&out.stdout).title, "How Jiang Fan reaches Choice");
+    let out = Test::new().args(["export", "--format", "svg", "--size", "1920x1080"]).run().success();
+    assert!(out.stdout.contains("width=\"1920\" height=\"1080\""), "{}", &out.stdout[..300]);
+    Test::new().args(["export", "--size", "wide"]).run().code(2).stderr_has("16:9");
+}
+
+#[test]
+fn png_pictures_are_drawn_in_process() {
+    let out = Test::new().args(["export", "--around", "Temu", "--size", "800x450", "-o", "temu.png"]).run().success();
+    let png = std::fs::read(out.dir.join("temu.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let (width, height) =
+        (u32::from_be_bytes(png[16..20].try_into().unwrap()), u32::from_be_bytes(png[20..24].try_into().unwrap()));
+    assert_eq!((width, height), (1600, 900), "twice the asked size");
+    // Chinese labels need a CJK font: drawn when there is one, else a clear error.
+    let zh = Test::new().args(["export", "--format", "png", "--around", "Choice", "--lang", "zh"]).run();
+    if zh.code == 3 && zh.stderr.contains("fonts-noto-cjk") {
+        assert!(std::env::var_os("CI").is_none(), "CI must install a CJK font: {}", zh.stderr);
+        eprintln!("skipped: no CJK font here ({})", zh.stderr.trim());
+    } else {
+        assert_eq!(zh.code, 0, "{}", zh.stderr);
+        assert!(zh.stdout.starts_with("\u{fffd}PNG"), "PNG bytes on standard output");
+    }
+}
