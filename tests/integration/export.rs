@@ -315,3 +315,34 @@ fn png_pictures_are_drawn_in_process() {
         assert!(zh.stdout.starts_with("\u{fffd}PNG"), "PNG bytes on standard output");
     }
 }
+
+/// The README's picture is what the binary makes with the command the README gives.
+#[test]
+fn readme_picture_is_what_the_binary_makes() {
+    let readme = std::fs::read_to_string(crate::util::repo().join("README.md")).unwrap();
+    let line = readme.lines().find(|l| l.contains("-o docs/article-graph.svg")).expect("the README names its command");
+    let command = line.split('`').nth(1).expect("the command in backquotes");
+    let words: Vec<String> = {
+        let mut words = Vec::new();
+        let mut quoted = false;
+        let mut word = String::new();
+        for c in command.chars() {
+            match c {
+                '"' => quoted = !quoted,
+                ' ' if !quoted => words.push(std::mem::take(&mut word)),
+                c => word.push(c),
+            }
+        }
+        words.push(word);
+        words
+    };
+    assert_eq!(words[0], "stratagraph");
+    let args: Vec<&str> = words[1..].iter().map(String::as_str).take_while(|w| *w != "-o").collect();
+    let out = Test::new().args(&args).run().success();
+    let path = crate::util::repo().join("docs/article-graph.svg");
+    if std::env::var_os("STRATAGRAPH_BLESS").is_some() {
+        std::fs::write(&path, &out.stdout).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(committed == out.stdout, "docs/article-graph.svg is stale: run the test with STRATAGRAPH_BLESS=1");
+}
