@@ -143,8 +143,13 @@ pub fn describe(backend: &Backend, schema: &Schema, iri: &str, lang: Lang) -> Re
         // A description without a source is the entity's own summary; a quoted one is a fact.
         if quad.predicate == SCHEMA_DESCRIPTION && evidence.is_empty() {
             if let TermRef::Literal(l) = &quad.object {
-                let english = l.language().is_some_and(|t| t.starts_with("en"));
-                if description.is_none() || english {
+                // The output language's summary when there is one, else any other.
+                let wanted = match lang {
+                    Lang::En => "en",
+                    Lang::Zh => "zh",
+                };
+                let fits = l.language().is_some_and(|t| t.starts_with(wanted));
+                if description.is_none() || fits {
                     description = Some(l.value().to_owned());
                 }
             }

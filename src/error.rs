@@ -111,8 +111,37 @@ impl Error {
             }
             _ => out.push_str(&format!("{prefix}{self}\n")),
         }
-        out
+        printable(&out)
     }
+}
+
+/// The longest line an error message shows of what the user gave (a 10 MB query line).
+const MAX_SHOWN_LINE: usize = 600;
+
+/// `text` safe for a terminal: control characters (an ANSI escape in a query, a NUL in a
+/// file) shown as `\u{1b}`, and each line cut at `MAX_SHOWN_LINE` characters.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(1 << 16));
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let mut shown = 0;
+        let total = line.chars().count();
+        for c in line.chars() {
+            if shown == MAX_SHOWN_LINE {
+                out.push_str(&format!("… ({} more characters)", total - shown));
+                break;
+            }
+            if c.is_control() && c != '\t' {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            } else {
+                out.push(c);
+            }
+            shown += 1;
+        }
+    }
+    out
 }
 
 impl From<oxigraph::store::StorageError> for Error {

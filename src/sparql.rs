@@ -224,12 +224,16 @@ pub fn syntax_error(text: &str, error: &SparqlSyntaxError) -> Error {
                 (index + 1, *last, last.chars().count() + 1)
             }
         };
-        let caret_offset: usize = source_line
-            .chars()
-            .take(column.saturating_sub(1))
-            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(1))
-            .sum();
-        Some(format!("{line:>4} | {source_line}\n     | {}^", " ".repeat(caret_offset)))
+        // A long line is shown as a window of about 140 characters around the error.
+        let chars: Vec<char> = source_line.chars().collect();
+        let at = column.saturating_sub(1).min(chars.len());
+        let (from, to) =
+            if chars.len() <= 160 { (0, chars.len()) } else { (at.saturating_sub(70), (at + 70).min(chars.len())) };
+        let shown: String = chars[from..to].iter().collect();
+        let (lead, tail) = (if from > 0 { "…" } else { "" }, if to < chars.len() { "…" } else { "" });
+        let caret_offset: usize = lead.len().min(1)
+            + chars[from..at].iter().map(|c| unicode_width::UnicodeWidthChar::width(*c).unwrap_or(1)).sum::<usize>();
+        Some(format!("{line:>4} | {lead}{shown}{tail}\n     | {}^", " ".repeat(caret_offset)))
     });
     let mut detail = message.split_once(": ").map_or(message.as_str(), |(_, rest)| rest).replace('\n', " ");
     if detail.contains("Prefix not found") {

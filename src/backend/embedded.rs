@@ -116,11 +116,26 @@ fn open_on_disk(path: &Path, options: &StoreOptions, exists: bool) -> Result<Emb
         return Ok(graph);
     }
     let store = Store::open(path).map_err(|e| store_open_error(path, e))?;
+    remove_dead_bulk_files(path);
     let graph = Embedded::wrap(store, Some(path.to_path_buf()), false);
     if !exists || graph.store.is_empty()? {
         graph.seed(options.bare)?;
     }
     Ok(graph)
+}
+
+/// Removes the sorted files (`bulk-*.sst`) a bulk load killed before its commit left in the
+/// store's folder. Called right after a writable open: holding the store's lock, this
+/// process is the only writer, and it has not begun a load, so every such file is dead.
+fn remove_dead_bulk_files(path: &Path) {
+    let Ok(entries) = std::fs::read_dir(path) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("bulk-") && name.ends_with(".sst") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 impl Embedded {
@@ -234,12 +249,12 @@ impl Embedded {
                             RdfParser::from_format(*format),
                             std::io::BufReader::with_capacity(1 << 20, file),
                         )
-                        .map_err(|e| loader_error(&input.name, e))?;
+                        .map_err(|e| loader_error(&input.name, Some(path), e))?;
                 }
                 LoadContents::RdfText(text, format) => {
                     loader
                         .load_from_slice(RdfParser::from_format(*format), text.as_bytes())
-                        .map_err(|e| loader_error(&input.name, e))?;
+                        .map_err(|e| loader_error(&input.name, None, e))?;
                     if let Some(observer) = observer {
                         observer.bytes_read(text.len() as u64);
                     }
@@ -415,8 +430,12 @@ pub(super) fn parse_input_into(input: &LoadInput, graph: &mut LocalGraph) -> Res
         }
         LoadContents::Facts(_) => return Ok(()),
     };
+    let path = match &input.contents {
+        LoadContents::RdfFile(path, _) => Some(path.as_path()),
+        _ => None,
+    };
     for quad in quads {
-        let quad = quad.map_err(|e| loader_error(&input.name, LoaderError::Parsing(e)))?;
+        let quad = quad.map_err(|e| loader_error(&input.name, path, LoaderError::Parsing(e)))?;
         graph.insert(&oxigraph::model::Triple::from(quad));
     }
     Ok(())
@@ -642,8 +661,54 @@ fn open_input(path: &Path) -> Result<std::fs::File, Error> {
     })
 }
 
-fn loader_error(name: &str, error: LoaderError) -> Error {
+/// The size of the parser's token buffer: no term may be longer.
+const OVERLONG: usize = 16 << 20;
+
+/// The line and column of the first line longer than a term may be, at the term's start
+/// (the last quote or angle bracket before the limit).
+fn overlong_line(path: &Path) -> Option<(usize, usize)> {
+    use std::io::Read as _;
+    let mut file = std::io::BufReader::new(std::fs::File::open(path).ok()?);
+    let mut buffer = vec![0u8; 1 << 16];
+    let (mut line, mut length, mut start) = (1usize, 0usize, None::<usize>);
+    loop {
+        let read = file.read(&mut buffer).ok()?;
+        if read == 0 {
+            return None;
+        }
+        for &byte in &buffer[..read] {
+            if byte == b'\n' {
+                line += 1;
+                length = 0;
+                start = None;
+                continue;
+            }
+            // The term being read when the limit is reached began at the last opener.
+            if byte == b'"' || byte == b'<' || byte == b'\'' {
+                start = Some(length + 1);
+            }
+            length += 1;
+            if length > OVERLONG {
+                return Some((line, start.unwrap_or(1)));
+            }
+        }
+    }
+}
+
+fn loader_error(name: &str, path: Option<&Path>, error: LoaderError) -> Error {
     match error {
+        // The parser holds one token in a buffer of at most 16 MiB: a longer literal or IRI
+        // is bad input, located by finding the over-long line.
+        LoaderError::Parsing(RdfParseError::Io(io)) if io.kind() == std::io::ErrorKind::OutOfMemory => {
+            let location = path
+                .and_then(overlong_line)
+                .map(|(line, column)| format!("{name}:{line}:{column}"))
+                .unwrap_or_else(|| name.to_owned());
+            Error::input(
+                format!("{location}: a literal or IRI is longer than the {} MiB a term may have", OVERLONG >> 20),
+                Some("split the value, or keep such long texts outside the graph; nothing was loaded".to_owned()),
+            )
+        }
         LoaderError::Parsing(RdfParseError::Syntax(syntax)) => {
             let location = syntax
                 .location()

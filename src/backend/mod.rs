@@ -243,17 +243,56 @@ impl Backend {
         if let Some(extra) = extra_schema {
             schema.merge(extra.clone());
         }
-        let known = std::cell::RefCell::new(std::collections::HashMap::<String, bool>::new());
-        let has = |id: &str| -> bool {
-            if let Some(found) = known.borrow().get(id) {
-                return *found;
+        // Lowered in passes: each records the ids the files refer to without declaring
+        // them, one batched query per few hundred ids finds those the store holds, and the
+        // next pass lowers against that answer (a reference met only once an earlier one
+        // resolves is asked in a later pass). No query per id; ends when nothing new is asked.
+        let mut known = std::collections::HashSet::<String>::new();
+        let mut asked_before = std::collections::BTreeSet::<String>::new();
+        loop {
+            let asked = std::cell::RefCell::new(std::collections::BTreeSet::<String>::new());
+            let probe = |id: &str| -> bool {
+                if known.contains(id) {
+                    return true;
+                }
+                asked.borrow_mut().insert(id.to_owned());
+                false
+            };
+            let lowered = crate::facts::lower::lower(
+                files,
+                &crate::facts::lower::LowerContext { schema: &schema, known_entity: &probe },
+            );
+            let new: std::collections::BTreeSet<String> =
+                asked.into_inner().into_iter().filter(|id| !asked_before.contains(id)).collect();
+            if new.is_empty() {
+                return lowered.map_err(Error::Facts);
             }
-            let found = self.has_entity(id).unwrap_or(false);
-            known.borrow_mut().insert(id.to_owned(), found);
-            found
-        };
-        crate::facts::lower::lower(files, &crate::facts::lower::LowerContext { schema: &schema, known_entity: &has })
-            .map_err(Error::Facts)
+            known.extend(self.existing_entities(&new)?);
+            asked_before.extend(new);
+        }
+    }
+
+    /// Which of these fact-file ids name an entity (something with a type) in the store.
+    fn existing_entities(
+        &self,
+        ids: &std::collections::BTreeSet<String>,
+    ) -> Result<std::collections::HashSet<String>, Error> {
+        let mut found = std::collections::HashSet::new();
+        let ids: Vec<&String> = ids.iter().collect();
+        for batch in ids.chunks(400) {
+            let by_iri: std::collections::HashMap<String, &String> =
+                batch.iter().map(|id| (crate::vocab::entity_iri(id), *id)).collect();
+            let query =
+                format!("CONSTRUCT {{ ?e a ?type }} WHERE {{ {} ?e a ?type }}", values_clause("e", by_iri.keys()));
+            for triple in self.construct(&query)?.iter() {
+                if let oxigraph::model::NamedOrBlankNodeRef::NamedNode(node) = triple.subject {
+                    if let Some(id) = by_iri.get(node.as_str()) {
+                        found.insert((*id).clone());
+                    }
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Loads every input, all fact files checked first (their quotes too, unless `quotes`

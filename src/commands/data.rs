@@ -320,6 +320,11 @@ pub fn load_inputs(paths: &[PathBuf], format: Option<&str>) -> Result<Vec<LoadIn
                     Some("use .toml .ttl .nt .nq .trig .rdf .jsonld, or pass --format".to_owned()),
                 )
             })?;
+            if rdf == oxigraph::io::RdfFormat::RdfXml {
+                let file = std::fs::File::open(path)
+                    .map_err(|e| Error::store(format!("cannot read {name}: {e}"), Some("check the path".to_owned())))?;
+                crate::input::check_rdfxml_entities(&name, std::io::BufReader::new(file))?;
+            }
             Ok(LoadInput { name, base_dir, contents: LoadContents::RdfFile(path.clone(), rdf) })
         })
         .collect()

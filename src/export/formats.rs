@@ -14,14 +14,14 @@ pub(super) fn dot(graph: &Subgraph) -> String {
     let _ = writeln!(out, "digraph stratagraph {{");
     let _ = writeln!(
         out,
-        "  graph [label={}, labelloc=t, rankdir=LR, fontname=\"Noto Sans CJK SC,sans-serif\"];",
+        "  graph [label={}, labelloc=t, rankdir=LR, fontname=\"Noto Sans CJK SC,WenQuanYi Zen Hei,Source Han Sans SC,sans-serif\"];",
         dot_string(&graph.title)
     );
     let _ = writeln!(
         out,
-        "  node [shape=box, style=\"rounded,filled\", fontname=\"Noto Sans CJK SC,sans-serif\", fontsize=11];"
+        "  node [shape=box, style=\"rounded,filled\", fontname=\"Noto Sans CJK SC,WenQuanYi Zen Hei,Source Han Sans SC,sans-serif\", fontsize=11];"
     );
-    let _ = writeln!(out, "  edge [fontname=\"Noto Sans CJK SC,sans-serif\", fontsize=9, color=\"#555555\"];");
+    let _ = writeln!(out, "  edge [fontname=\"Noto Sans CJK SC,WenQuanYi Zen Hei,Source Han Sans SC,sans-serif\", fontsize=9, color=\"#555555\"];");
     for (i, node) in graph.nodes.iter().enumerate() {
         let _ = writeln!(
             out,

@@ -171,6 +171,13 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
     let format = args.chosen_format();
     let schema = session.schema()?;
     let lang = settings.lang;
+    let guard = crate::paths::guard::Guard::new(settings.timeout, session.cancel.clone(), None);
+    let stopped = |guard: &crate::paths::guard::Guard| -> Result<(), Error> {
+        match guard.interrupted() {
+            Some(_) => Err(Error::Timeout("the export's selection stopped at the timeout or was cancelled".to_owned())),
+            None => Ok(()),
+        }
+    };
     let label = |iri: &str| -> Result<String, Error> { Ok(session.labels_for([iri.to_owned()])?.label(iri, lang)) };
     // (subject, property, object) triples between entities, chosen by the options.
     let construct = match (&args.construct_text, &args.construct) {
@@ -213,8 +220,14 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
             let (Some(from_node), Some(to_node)) = (projection.node(&from), projection.node(&to)) else {
                 return Err(Error::NoResult(format!("no path from {} to {}", label(&from)?, label(&to)?)));
             };
-            let paths =
-                algo::k_shortest_paths(&projection, from_node, to_node, args.k.max(1), &Walk::new(&filter, false));
+            let paths = algo::k_shortest_paths(
+                &projection,
+                from_node,
+                to_node,
+                args.k.max(1),
+                &Walk::new(&filter, false).guarded(&guard),
+            );
+            stopped(&guard)?;
             if paths.is_empty() {
                 return Err(Error::NoResult(format!("no path from {} to {}", label(&from)?, label(&to)?)));
             }
@@ -224,10 +237,12 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
             let Some(node) = projection.node(&iri) else {
                 return Err(Error::NoResult(format!("{} has no relations to draw", label(&iri)?)));
             };
-            let mut keep: HashSet<_> = algo::neighborhood(&projection, node, args.depth, &Walk::new(&filter, false))
-                .into_iter()
-                .map(|(n, ..)| n)
-                .collect();
+            let mut keep: HashSet<_> =
+                algo::neighborhood(&projection, node, args.depth, &Walk::new(&filter, false).guarded(&guard))
+                    .into_iter()
+                    .map(|(n, ..)| n)
+                    .collect();
+            stopped(&guard)?;
             keep.insert(node);
             projection
                 .graph

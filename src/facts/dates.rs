@@ -43,6 +43,24 @@ impl FactDate {
         }
     }
 
+    /// The first day this date may mean (a year from 1 January).
+    pub fn first_day(self) -> (i32, u32, u32) {
+        match self {
+            FactDate::Year(y) => (y, 1, 1),
+            FactDate::Month(y, m) => (y, m, 1),
+            FactDate::Day(y, m, d) => (y, m, d),
+        }
+    }
+
+    /// The last day this date may mean (a year to 31 December).
+    pub fn last_day(self) -> (i32, u32, u32) {
+        match self {
+            FactDate::Year(y) => (y, 12, 31),
+            FactDate::Month(y, m) => (y, m, days_in_month(y, m)),
+            FactDate::Day(y, m, d) => (y, m, d),
+        }
+    }
+
     /// The typed literal: `xsd:gYear`, `xsd:gYearMonth` or `xsd:date`.
     pub fn to_literal(self) -> Literal {
         let (lexical, datatype): (String, NamedNodeRef<'_>) = match self {

@@ -44,8 +44,14 @@ pub struct QuoteUse {
 /// Lowers `files` together: ids are shared across them. Returns every error found, not just
 /// the first, so `check` can list them all.
 pub fn lower(files: &[FactFile], context: &LowerContext<'_>) -> Result<Lowered, Vec<Problem>> {
-    let mut lowering =
-        Lowering { files, context, out: Lowered::default(), errors: Vec::new(), declared: BTreeMap::new() };
+    let mut lowering = Lowering {
+        files,
+        context,
+        out: Lowered::default(),
+        errors: Vec::new(),
+        declared: BTreeMap::new(),
+        suggestions_left: MAX_SUGGESTIONS,
+    };
     lowering.collect_ids();
     for (index, file) in files.iter().enumerate() {
         lowering.lower_file(index, file);
@@ -66,7 +72,13 @@ struct Lowering<'a> {
     errors: Vec<Problem>,
     /// Ids declared in these files: id → (file index, span).
     declared: BTreeMap<String, (usize, Range<usize>)>,
+    /// How many more unknown ids get a "did you mean": each costs a pass over the declared
+    /// ids, so a file of thousands of dangling references stays linear.
+    suggestions_left: usize,
 }
+
+/// The unknown ids per batch of files that get suggestions.
+const MAX_SUGGESTIONS: usize = 100;
 
 impl Lowering<'_> {
     fn error(&mut self, file: usize, span: Range<usize>, message: String, hint: Option<String>) {
@@ -117,16 +129,23 @@ impl Lowering<'_> {
         if self.declared.contains_key(name) || (self.context.known_entity)(name) {
             return Some(NamedNode::new_unchecked(vocab::entity_iri(name)));
         }
-        let mut close: Vec<(f64, &String)> = self
-            .declared
-            .keys()
-            .map(|k| (strsim::jaro_winkler(name, k), k))
-            .filter(|(score, _)| *score > 0.8)
-            .collect();
-        close.sort_by(|a, b| b.0.total_cmp(&a.0));
-        let hint = match close.first() {
-            Some((_, best)) => Some(format!("did you mean `{best}`?")),
-            None => Some("declare it in an [[entity]] table".into()),
+        let hint = if self.suggestions_left == 0 {
+            Some(format!("declare it in an [[entity]] table (suggestions stop after {MAX_SUGGESTIONS} unknown ids)"))
+        } else {
+            self.suggestions_left -= 1;
+            // Only ids of about the same length can be near: a cheap filter before the score.
+            let length = name.chars().count();
+            let best = self
+                .declared
+                .keys()
+                .filter(|k| k.len().abs_diff(name.len()) <= 4 + length / 4)
+                .map(|k| (strsim::jaro_winkler(name, k), k))
+                .filter(|(score, _)| *score > 0.8)
+                .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)));
+            match best {
+                Some((_, best)) => Some(format!("did you mean `{best}`?")),
+                None => Some("declare it in an [[entity]] table".into()),
+            }
         };
         self.error(file, id.span(), format!("unknown {role} id `{name}`"), hint);
         None
@@ -157,6 +176,21 @@ impl Lowering<'_> {
         }
     }
 
+    /// An end before its start is an error at the end (partial dates compare by the widest
+    /// span they may mean: `2024` to `2024-03` is fine).
+    fn check_order(&mut self, file: usize, start: Option<&Spanned<String>>, end: Option<&Spanned<String>>) {
+        let (Some(start), Some(end)) = (start, end) else { return };
+        let (Ok(from), Ok(to)) = (FactDate::parse(start.get_ref()), FactDate::parse(end.get_ref())) else { return };
+        if to.last_day() < from.first_day() {
+            self.error(
+                file,
+                end.span(),
+                format!("the end `{}` is before the start `{}`", end.get_ref(), start.get_ref()),
+                Some("swap them, or correct the one that is wrong".into()),
+            );
+        }
+    }
+
     fn push(&mut self, subject: &NamedNode, predicate: impl Into<NamedNode>, object: impl Into<Term>) {
         self.out.quads.push(Quad::new(subject.clone(), predicate.into(), object.into(), GraphName::DefaultGraph));
     }
@@ -179,6 +213,7 @@ impl Lowering<'_> {
             let object = self.reference(index, &r.object, "object");
             let start = r.start.as_ref().and_then(|d| self.date(index, d));
             let end = r.end.as_ref().and_then(|d| self.date(index, d));
+            self.check_order(index, r.start.as_ref(), r.end.as_ref());
             let (Some(subject), Some(property), Some(object)) = (subject, property, object) else {
                 continue;
             };
@@ -394,6 +429,7 @@ impl Lowering<'_> {
                 dates.push((sg::DATE.into_owned(), date.into()));
             }
         }
+        self.check_order(index, f.start.as_ref(), f.end.as_ref());
         for (field, predicate) in [(&f.start, sg::PERIOD_START), (&f.end, sg::PERIOD_END)] {
             if let Some(date) = field.as_ref().and_then(|d| self.date(index, d)) {
                 dates.push((predicate.into_owned(), date.into()));

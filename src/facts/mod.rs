@@ -21,6 +21,9 @@ pub struct FactFile {
     /// The folder that relative paths in the file (a source's `text`) are resolved against.
     pub base_dir: Option<std::path::PathBuf>,
     text: String,
+    /// Where each line starts, made on the first located problem: thousands of problems
+    /// are located by binary search, not by rescanning the text.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// The parsed tables.
     pub doc: FactDoc,
 }
@@ -223,7 +226,7 @@ impl FactFile {
             });
         }
         match toml::from_str::<FactDoc>(&text) {
-            Ok(doc) => Ok(FactFile { name, base_dir, text, doc }),
+            Ok(doc) => Ok(FactFile { name, base_dir, text, line_starts: std::sync::OnceLock::new(), doc }),
             Err(error) => {
                 let (line, column) = error.span().map_or((0, 0), |span| line_column(&text, span.start));
                 let message = error.message().trim().replace('\n', " ");
@@ -246,7 +249,12 @@ impl FactFile {
 
     /// A problem located at `span` in this file.
     pub fn problem_at(&self, span: Range<usize>, message: impl Into<String>, hint: Option<String>) -> Problem {
-        let (line, column) = line_column(&self.text, span.start);
+        let starts = self
+            .line_starts
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let offset = floor_char_boundary(&self.text, span.start.min(self.text.len()));
+        let line = starts.partition_point(|start| *start <= offset);
+        let column = self.text[starts[line - 1]..offset].chars().count() + 1;
         Problem { file: self.name.clone(), line, column, message: message.into(), hint, severity: Severity::Error }
     }
 

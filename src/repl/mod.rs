@@ -99,6 +99,10 @@ fn interactive(session: &mut Session, args: &ReplArgs) -> i32 {
     let mut helper = ReplHelper::new(colour);
     helper.vocabulary = vocabulary(session);
     editor.set_helper(Some(helper));
+    // Ctrl-D with an unfinished entry (a multi-line query still open) abandons the entry,
+    // as Ctrl-C does; on an empty line it leaves, as everywhere.
+    editor
+        .bind_sequence(rustyline::KeyEvent::ctrl('D'), rustyline::EventHandler::Conditional(Box::new(AbandonOnCtrlD)));
     let history_path = (!args.no_history).then(history_file).flatten();
     if let Some(path) = &history_path {
         let _ = editor.load_history(path);
@@ -296,6 +300,21 @@ fn nearest_command(word: &str) -> Option<String> {
         .filter(|(distance, name)| *distance <= 2.max(name.len() / 3))
         .min()
         .map(|(_, name)| name)
+}
+
+/// Ctrl-D at the end of a non-empty entry: abandon it (rustyline would do nothing there).
+struct AbandonOnCtrlD;
+
+impl rustyline::ConditionalEventHandler for AbandonOnCtrlD {
+    fn handle(
+        &self,
+        _event: &rustyline::Event,
+        _n: rustyline::RepeatCount,
+        _positive: bool,
+        ctx: &rustyline::EventContext<'_>,
+    ) -> Option<rustyline::Cmd> {
+        (!ctx.line().is_empty() && ctx.pos() == ctx.line().len()).then_some(rustyline::Cmd::Interrupt)
+    }
 }
 
 fn progress(session: &Session) -> crate::progress::TerminalProgress {

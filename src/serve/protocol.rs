@@ -396,6 +396,11 @@ fn read_triples(server: &Server, request: &mut Request) -> Result<Vec<Triple>, R
         ));
     };
     let body = http::read_body(request, server.options().max_body)?;
+    if format == oxigraph::io::RdfFormat::RdfXml {
+        if let Err(error) = crate::input::check_rdfxml_entities("the body", body.as_slice()) {
+            return Err(http::error_text(StatusCode::BAD_REQUEST, &format!("{}\n", error)));
+        }
+    }
     let parser = oxigraph::io::RdfParser::from_format(format).for_slice(&body);
     let mut triples = Vec::new();
     for quad in parser {

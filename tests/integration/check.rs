@@ -304,3 +304,14 @@ fn load_takes_the_source_text_from_the_command_line() {
         .success()
         .stderr_has("2 quotes verified in their sources' texts");
 }
+
+#[test]
+fn an_end_before_its_start_is_located_at_the_end() {
+    let reversed =
+        good_with("object = \"acme-market\"\n", "object = \"acme-market\"\nstart = \"2024-05\"\nend = \"2023\"\n");
+    assert_problem(check(reversed), "bad.toml:25:7", "the end `2023` is before the start `2024-05`");
+    // A partial date spans its whole period: 2024 to 2024-03 is in order.
+    let partial =
+        good_with("object = \"acme-market\"\n", "object = \"acme-market\"\nstart = \"2024\"\nend = \"2024-03\"\n");
+    check(partial).success();
+}

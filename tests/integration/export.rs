@@ -35,7 +35,16 @@ fn dot_labels_in_chinese_with_lang_zh() {
         .args(["export", "--format", "dot", "--lang", "zh", "--around", "AIDC"])
         .run()
         .success()
-        .stdout_has("label=\"速卖通\"");
+        .stdout_has("label=\"速卖通\"")
+        .stdout_has("fontname=\"Noto Sans CJK SC,WenQuanYi Zen Hei,Source Han Sans SC,sans-serif\"");
+    // The font list resolves to an installed CJK font through fontconfig, as Graphviz does.
+    if let Ok(found) = Command::new("fc-list").arg(":lang=zh").arg("family").output() {
+        let families = String::from_utf8_lossy(&found.stdout).into_owned();
+        let cjk = families
+            .lines()
+            .any(|f| f.contains("Noto Sans CJK") || f.contains("WenQuanYi") || f.contains("Source Han"));
+        assert!(cjk || std::env::var_os("CI").is_none(), "CI installs a CJK font the DOT font list names: {families}");
+    }
 }
 
 /// Parses an XML document with a real XML parser (roxmltree), panicking with its message.

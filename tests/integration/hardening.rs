@@ -524,3 +524,198 @@ fn queries_deep_without_brackets_are_refused_not_a_crash() {
         format!("SELECT (COUNT(*) AS ?n) WHERE {{ {} }}", chain("{ entity:aidc sg:operates ?o }", " UNION ", 300));
     Test::new().args(["query"]).stdin(fine.as_bytes()).run().success();
 }
+
+/// An RDF/XML document with this DTD internal subset and this body inside one property.
+fn rdfxml(dtd: &str, value: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE rdf:RDF [\n{dtd}\n]>\n<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\" xmlns:ex=\"http://example.org/\">\n  <rdf:Description rdf:about=\"http://example.org/s\"><ex:p>{value}</ex:p></rdf:Description>\n</rdf:RDF>\n"
+    )
+}
+
+/// Regression (issue 16, class 4): a 1 KB "billion laughs" file expanded to gigabytes.
+#[test]
+fn rdfxml_entities_cannot_expand_without_bound() {
+    let laughs = rdfxml(
+        " <!ENTITY a \"aaaaaaaaaa\">\n <!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n <!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">",
+        "&c;",
+    );
+    let many = rdfxml(&format!(" <!ENTITY big \"{}\">", "x".repeat(1000)), &"&big;".repeat(70_000));
+    let parameter = rdfxml(" <!ENTITY % p \"x\">", "text");
+    let external = rdfxml(" <!ENTITY e SYSTEM \"file:///etc/passwd\">", "&e;");
+    let cases = [
+        (&laughs, "bad.rdf:4:2:", "nested entities are refused"),
+        (&many, "bad.rdf:3:2:", "would expand to more than 64 MiB"),
+        (&parameter, "bad.rdf:3:2:", "parameter entities are refused"),
+        (&external, "bad.rdf:3:2:", "external entities are not read"),
+    ];
+    for (text, location, message) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("kb");
+        Test::new()
+            .file("empty.nt", "")
+            .args(["load", "--bare", "--store", store.to_str().unwrap(), "empty.nt"])
+            .run()
+            .success();
+        let before = count(&store);
+        let out = Test::new()
+            .file("bad.rdf", text)
+            .args(["load", "--store", store.to_str().unwrap(), "bad.rdf"])
+            .run()
+            .code(2);
+        assert!(out.stderr.contains(location) && out.stderr.contains(message), "{location} {message}: {}", out.stderr);
+        assert_eq!(count(&store), before, "a refused load changes nothing");
+    }
+    // Flat entities, as OWL files use for namespaces, still load.
+    let flat = rdfxml(" <!ENTITY ex \"http://example.org/\">", "&ex;name");
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kb");
+    Test::new()
+        .file("ok.rdf", flat)
+        .args(["load", "--bare", "--store", store.to_str().unwrap(), "ok.rdf"])
+        .run()
+        .success();
+    let out = Test::new()
+        .args([
+            "query",
+            "--store",
+            store.to_str().unwrap(),
+            "--format",
+            "csv",
+            "SELECT ?o WHERE { <http://example.org/s> ?p ?o }",
+        ])
+        .run()
+        .success();
+    assert!(out.stdout.contains("http://example.org/name"), "{}", out.stdout);
+}
+
+/// Regression (issue 16, class 12): a term over the parser's 16 MiB was exit 3 "cannot
+/// read", with no location. It is bad input, located.
+#[test]
+fn an_overlong_literal_or_iri_is_bad_input_with_its_location() {
+    let huge = "x".repeat(17 << 20);
+    let literal = format!("<http://e/a> <http://e/b> \"ok\" .\n<http://e/a> <http://e/b> \"{huge}\" .\n");
+    let iri = format!("@prefix e: <http://e/> .\ne:a e:b e:c .\ne:a e:b <http://e/{huge}> .\n");
+    for (name, text, location) in [("big.nt", literal, "big.nt:2:27:"), ("big.ttl", iri, "big.ttl:3:9:")] {
+        let dir = tempfile::tempdir().unwrap();
+        let store = dir.path().join("kb");
+        Test::new()
+            .file("empty.nt", "")
+            .args(["load", "--bare", "--store", store.to_str().unwrap(), "empty.nt"])
+            .run()
+            .success();
+        let before = count(&store);
+        let out = Test::new().file(name, &text).args(["load", "--store", store.to_str().unwrap(), name]).run().code(2);
+        assert!(
+            out.stderr.contains(location) && out.stderr.contains("longer than the 16 MiB"),
+            "{location}: {}",
+            out.stderr
+        );
+        assert_eq!(count(&store), before);
+    }
+}
+
+/// Regression (issue 16, class 11): every dangling reference was compared with every
+/// declared id for its "did you mean", so 20,000 of them took 50 s to check.
+#[test]
+fn thousands_of_dangling_references_are_reported_in_linear_work() {
+    let mut text = String::from("[[source]]\nid = \"s\"\ntitle = \"t\"\n\n");
+    for i in 0..2000 {
+        text.push_str(&format!(
+            "[[entity]]\nid = \"entity-number-{i}\"\nclass = \"Company\"\nen = \"E{i}\"\nzh = \"乙{i}\"\n\n"
+        ));
+    }
+    for i in 0..20_000 {
+        text.push_str(&format!(
+            "[[relation]]\nsubject = \"entity-number-{}\"\nproperty = \"operates\"\nobject = \"entity-numbr-{i}\"\nquote = \"q\"\n\n",
+            i % 2000
+        ));
+    }
+    let out = Test::new().file("dangling.toml", &text).args(["check", "dangling.toml"]).run().code(2);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert_eq!(all.matches("unknown object id").count(), 20_000, "every dangling reference is reported");
+    let suggested = all.matches("did you mean").count();
+    assert!(suggested > 0 && suggested <= 100, "suggestions are capped: {suggested}");
+    assert!(all.contains("suggestions stop after 100 unknown ids"));
+}
+
+/// Issue 16, class 13: error messages echoed whole inputs, control characters raw.
+#[test]
+fn error_messages_cut_long_inputs_and_escape_control_characters() {
+    let out = Test::new().args(["describe", "\u{1b}[31mred\u{7}"]).run().code(2);
+    assert!(!out.stderr.contains('\u{1b}') && !out.stderr.contains('\u{7}'), "{:?}", out.stderr);
+    assert!(out.stderr.contains("\\u{1b}[31mred\\u{7}"), "{:?}", out.stderr);
+    let long = format!("SELECT * WHERE {{ ?s ?p ?o }} {}", "garbage ".repeat(200_000));
+    let out = Test::new().args(["query"]).stdin(&long).run().code(2);
+    assert!(out.stderr.len() < 4000, "the error quotes {} bytes", out.stderr.len());
+    assert!(out.stderr.contains("sparql syntax error at 1:"), "{}", out.stderr);
+    assert!(out.stderr.contains('^'), "the caret still points: {}", out.stderr);
+    let name = "x".repeat(100_000);
+    let out = Test::new().args(["describe", &name]).run().code(2);
+    assert!(out.stderr.len() < 4000 && out.stderr.contains("more characters"), "{} bytes", out.stderr.len());
+}
+
+/// Issue 16, class 8: a killed bulk load left its `bulk-*.sst` files in the store forever,
+/// and killed `-o` runs their temporary files.
+#[test]
+fn what_killed_runs_leave_behind_is_removed_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("kb");
+    Test::new()
+        .file("empty.nt", "")
+        .args(["load", "--bare", "--store", store.to_str().unwrap(), "empty.nt"])
+        .run()
+        .success();
+    let dead = store.join("bulk-123456789.sst");
+    std::fs::write(&dead, b"left by a loader that was killed").unwrap();
+    Test::new()
+        .file("one.nt", "<urn:a> <urn:b> <urn:c> .\n")
+        .args(["load", "--store", store.to_str().unwrap(), "one.nt"])
+        .run()
+        .success();
+    assert!(!dead.exists(), "the next writable open removes a dead loader's files");
+    // Temporary files of ours, an hour old, go; a fresh one (another run's) stays.
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    let stale = out_dir.join(".stratagraph-killed.tmp");
+    let fresh = out_dir.join(".stratagraph-running.tmp");
+    std::fs::write(&stale, b"x").unwrap();
+    std::fs::write(&fresh, b"x").unwrap();
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    std::fs::File::options().write(true).open(&stale).unwrap().set_modified(two_hours_ago).unwrap();
+    Test::new().args(["query", "-o", out_dir.join("r.csv").to_str().unwrap(), "ASK {}"]).run().success();
+    assert!(!stale.exists() && fresh.exists());
+}
+
+/// Issue 16, class 6: `-o` through a symbolic link replaced the link, and to a device or a
+/// pipe would have replaced the device node with a file.
+#[test]
+fn output_through_links_and_pipes_keeps_what_it_points_at() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.csv");
+    let link = dir.path().join("link.csv");
+    std::fs::write(&real, "old\n").unwrap();
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    Test::new().args(["query", "-o", link.to_str().unwrap(), "SELECT ?x WHERE { VALUES ?x { 1 } }"]).run().success();
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link stays a link");
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "x\r\n1\r\n", "the file it points to is replaced");
+    // A hard-linked file is rewritten in place: both names see the new contents.
+    let other = dir.path().join("other-name.csv");
+    std::fs::hard_link(&real, &other).unwrap();
+    Test::new().args(["query", "-o", real.to_str().unwrap(), "SELECT ?y WHERE { VALUES ?y { 2 } }"]).run().success();
+    assert_eq!(std::fs::read_to_string(&other).unwrap(), "y\r\n2\r\n", "the other name sees the new contents");
+    // A FIFO is written to, not replaced.
+    let fifo = dir.path().join("pipe");
+    let name = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(name.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    Test::new()
+        .args(["export", "--format", "mermaid", "--around", "Temu", "-o", fifo.to_str().unwrap()])
+        .run()
+        .success();
+    assert!(reader.join().unwrap().contains("flowchart"), "the reader got the export");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a pipe");
+}

@@ -551,3 +551,24 @@ fn path_exists_exactly_when_a_sparql_property_path_connects_30_sampled_pairs() {
         "the sample should mix both: {connected_pairs} connected, {separate_pairs} separate"
     );
 }
+
+#[test]
+fn every_graph_search_honours_the_timeout() {
+    // A microsecond runs out before the first step of any search: each command must stop
+    // in its search loop and say so with exit 4, not answer from a partial search.
+    let searches: &[&[&str]] = &[
+        &["path", "Jiang Fan", "1688overseas"],
+        &["path", "Jiang Fan", "1688overseas", "--k", "5"],
+        &["path", "Jiang Fan", "1688overseas", "--all", "--max-len", "4"],
+        &["neighbors", "AliExpress", "--depth", "3"],
+        &["reach", "Choice", "--direction", "upstream"],
+        &["central"],
+        &["export", "--around", "AliExpress", "--depth", "2"],
+    ];
+    for search in searches {
+        let mut args = search.to_vec();
+        args.extend(["--timeout", "0.000001"]);
+        let out = run(&args).code(4);
+        assert!(out.stderr.contains("timeout"), "{search:?}: {}", out.stderr);
+    }
+}

@@ -117,6 +117,20 @@ fn interactive_completion_of_report_and_entity_names() {
 }
 
 #[test]
+fn interactive_ctrl_d_abandons_an_unfinished_query() {
+    let home = tempfile::tempdir().unwrap();
+    let mut repl = interactive(home.path(), &[]);
+    repl.send_line("SELECT ?p WHERE {").unwrap();
+    repl.send_control('d').unwrap();
+    repl.exp_string("stratagraph> ").expect("the unfinished query is abandoned and the prompt is back");
+    repl.send_line("search Temu").unwrap();
+    repl.exp_string("entity:temu").expect("the session goes on");
+    repl.exp_string("stratagraph> ").unwrap();
+    repl.send_control('d').unwrap();
+    repl.exp_eof().expect("Ctrl-D on an empty line leaves");
+}
+
+#[test]
 fn interactive_ctrl_c_cancels_a_slow_query_and_the_session_goes_on() {
     let home = tempfile::tempdir().unwrap();
     let mut repl = interactive(home.path(), &[]);
