@@ -220,6 +220,9 @@ impl EntityIndex {
     }
 
     /// Entities whose names match `text`: exact first, then prefix, substring and fuzzy.
+    /// Only names of comparable length are compared fuzzily (one under half the other's
+    /// length cannot score a fuzzy match), so a 2,000-character name costs no more than a
+    /// short one.
     pub fn search(&self, text: &str, limit: usize) -> Vec<Hit> {
         let wanted = normalize(text);
         if wanted.is_empty() {
@@ -236,6 +239,7 @@ impl EntityIndex {
     /// Jaro-Winkler comparison of every name).
     fn matches(&self, wanted: &str, fuzzy: bool) -> Vec<Hit> {
         let mut hits: Vec<Hit> = Vec::new();
+        let wanted_len = wanted.chars().count();
         for entity in &self.entities {
             let id = vocab::entity_id(&entity.iri).unwrap_or("");
             let mut best: Option<(f64, &'static str, String)> = None;
@@ -258,7 +262,7 @@ impl EntityIndex {
                 } else if candidate.contains(&wanted) {
                     let coverage = wanted.chars().count() as f64 / candidate.chars().count() as f64;
                     consider(0.6 + 0.1 * coverage - alias_penalty, "contains", name);
-                } else if fuzzy {
+                } else if fuzzy && comparable(wanted_len, candidate.chars().count()) {
                     let similarity = strsim::jaro_winkler(&wanted, &candidate);
                     if similarity >= 0.8 {
                         consider(similarity * 0.7 - alias_penalty, "fuzzy", name);
@@ -388,4 +392,9 @@ mod tests {
         check("Aliexpres", "aliexpress", "prefix");
         check("Taotain Overseas", "taotian-overseas", "fuzzy");
     }
+}
+
+/// Whether two names' lengths allow a fuzzy match.
+fn comparable(a: usize, b: usize) -> bool {
+    a.min(b) * 2 >= a.max(b)
 }

@@ -327,6 +327,23 @@ pub fn parse(text: &str, options: &QueryOptions) -> Result<Parsed, Error> {
 }
 
 fn parse_and_measure(text: &str, options: &QueryOptions) -> Result<Parsed, Error> {
+    // The first keyword tells a query from an update: a long text is parsed once, as what
+    // it says it is, not twice.
+    let keyword = first_keyword(text).map(str::to_ascii_uppercase);
+    let says_update = keyword.as_deref().is_some_and(|k| UPDATE_KEYWORDS.contains(&k));
+    let says_query = keyword.as_deref().is_some_and(|k| ["SELECT", "CONSTRUCT", "DESCRIBE", "ASK"].contains(&k));
+    if says_update {
+        return match parser(options)?.parse_update(text) {
+            Ok(update) => measured(Parsed::Update(update)),
+            Err(error) => Err(syntax_error(text, &error)),
+        };
+    }
+    if says_query {
+        return match parser(options)?.parse_query(text) {
+            Ok(query) => measured(Parsed::Query(query)),
+            Err(error) => Err(syntax_error(text, &error)),
+        };
+    }
     let parsed = match parser(options)?.parse_query(text) {
         Ok(query) => Parsed::Query(query),
         Err(query_error) => match parser(options)?.parse_update(text) {
@@ -338,6 +355,11 @@ fn parse_and_measure(text: &str, options: &QueryOptions) -> Result<Parsed, Error
             }
         },
     };
+    measured(parsed)
+}
+
+/// The parsed text, unless its algebra is deeper than the bound.
+fn measured(parsed: Parsed) -> Result<Parsed, Error> {
     let depth = match &parsed {
         Parsed::Query(query) => pattern_depth(query_pattern(query), 0),
         Parsed::Update(update) => update

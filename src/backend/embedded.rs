@@ -441,10 +441,15 @@ pub(super) fn parse_input_into(input: &LoadInput, graph: &mut LocalGraph) -> Res
     Ok(())
 }
 
+/// How long a SERVICE call may wait for its endpoint when no `--timeout` is given.
+const SERVICE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
 fn evaluator(evaluation: &Evaluation, token: &CancellationToken) -> SparqlEvaluator {
     let evaluator = SparqlEvaluator::new().with_cancellation_token(token.clone());
     if evaluation.allow_service {
-        evaluator
+        // A SERVICE call waits at most the query's own timeout, else a minute, for the
+        // remote endpoint: a silent server cannot hold the query forever.
+        evaluator.with_http_timeout(evaluation.timeout.unwrap_or(SERVICE_TIMEOUT))
     } else {
         evaluator.without_default_http_service_handler()
     }

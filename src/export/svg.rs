@@ -29,6 +29,8 @@ const MARGIN: f64 = 24.0;
 /// Room above the first row for the title and the legend.
 const HEADER: f64 = 70.0;
 const DEFAULT_ROW_WIDTH: f64 = 1800.0;
+/// Above this many entities a picture is laid out once, not searched for its shape.
+const LARGE_DRAWING: usize = 2000;
 const GROUP_COLOURS: &[&str] =
     &["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"];
 
@@ -517,16 +519,23 @@ fn draw_to_size(graph: &Subgraph, size: PictureSize) -> Drawing {
         PictureSize::Aspect(aspect) => aspect,
         PictureSize::Pixels(w, h) => w / h,
     };
-    let widest_box = box_widths(graph).into_iter().fold(200.0, f64::max);
+    let widths = box_widths(graph);
+    let widest_box = widths.iter().copied().fold(200.0, f64::max);
+    // A large drawing is laid out once, at the row width its boxes' area suggests; a
+    // smaller one tries a dozen widths and keeps the nearest to the aspect.
+    if graph.nodes.len() > LARGE_DRAWING {
+        let area: f64 = widths.iter().map(|w| (w + NODE_GAP) * (NODE_HEIGHT + 2.0 * CHANNEL_PAD)).sum();
+        return draw(graph, (area * target).sqrt().max(widest_box));
+    }
     let mut best: Option<(f64, Drawing)> = None;
     let mut width = widest_box;
-    while width <= 6000.0 {
+    while width <= 8000.0 {
         let drawing = draw(graph, width);
         let miss = ((drawing.width / drawing.height) / target).ln().abs();
         if best.as_ref().is_none_or(|(m, _)| miss < *m) {
             best = Some((miss, drawing));
         }
-        width += 150.0;
+        width *= 1.25;
     }
     best.map(|(_, d)| d).unwrap_or_else(|| draw(graph, DEFAULT_ROW_WIDTH))
 }

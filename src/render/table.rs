@@ -11,6 +11,22 @@ pub fn output_width() -> Option<usize> {
     terminal_size::terminal_size_of(std::io::stdout()).map(|(width, _)| usize::from(width.0).max(20))
 }
 
+/// The most characters of one cell a terminal table shows (a 10 MB literal would make the
+/// layout crawl and fill the screen); machine formats keep every value whole.
+const MAX_CELL: usize = 2000;
+
+/// `cell`, cut at `MAX_CELL` characters with a note of how much is left out.
+fn shown(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.char_indices().nth(MAX_CELL) {
+        None => std::borrow::Cow::Borrowed(cell),
+        Some((at, _)) => std::borrow::Cow::Owned(format!(
+            "{}… ({} more characters; --format csv or json shows it whole)",
+            &cell[..at],
+            cell[at..].chars().count()
+        )),
+    }
+}
+
 /// A plain table for the terminal: a header and rows of cells, long cells wrapped so the
 /// table fits the output width when there is one.
 pub fn text_table(header: &[String], rows: &[Vec<String>]) -> String {
@@ -25,7 +41,7 @@ pub fn text_table(header: &[String], rows: &[Vec<String>]) -> String {
         }
     }
     for row in rows {
-        table.add_row(row.clone());
+        table.add_row(row.iter().map(|cell| shown(cell).into_owned()).collect::<Vec<_>>());
     }
     table.to_string()
 }
@@ -46,7 +62,7 @@ pub fn records(header: &[String], rows: &[Vec<String>], width: Option<usize>) ->
                 continue;
             }
             let pad = " ".repeat(name_width - name.width());
-            for (j, line) in wrap(value, value_width).iter().enumerate() {
+            for (j, line) in wrap(&shown(value), value_width).iter().enumerate() {
                 let label = if j == 0 { format!("{name}{pad}") } else { " ".repeat(name_width) };
                 out.push_str(&format!("{label} │ {line}\n"));
             }

@@ -65,3 +65,43 @@ pub fn entity_resolver(data: &[u8]) {
         let _ = index.search(text, 10);
     });
 }
+
+/// SPARQL text through the project's own guard and parser: the bracket-nesting bound, the
+/// parse (on a deep-stack thread for long texts) and the algebra-depth bound.
+pub fn sparql_text(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = stratagraph::sparql::parse(text, &stratagraph::sparql::QueryOptions::default());
+}
+
+/// RDF input as `load` reads it: the first byte picks RDF/XML (through the entity-expansion
+/// check) or Turtle, then the rest is parsed to the end.
+pub fn rdf_input(data: &[u8]) {
+    use oxigraph::io::{RdfFormat, RdfParser};
+    let Some((selector, body)) = data.split_first() else { return };
+    let format = if selector % 2 == 0 { RdfFormat::RdfXml } else { RdfFormat::Turtle };
+    if format == RdfFormat::RdfXml && stratagraph::input::check_rdfxml_entities("fuzz.rdf", body).is_err() {
+        return;
+    }
+    for quad in RdfParser::from_format(format).for_slice(body) {
+        if quad.is_err() {
+            return;
+        }
+    }
+}
+
+/// An `-o` file name: the extension's choice of format for every command that writes, and
+/// (for a plain name inside a temporary folder) the whole-or-nothing write itself.
+pub fn output_path(data: &[u8]) {
+    use stratagraph::formats::{choose, AnswerFormat, GraphFormat};
+    let Ok(name) = std::str::from_utf8(data) else { return };
+    let path = std::path::Path::new(name);
+    let _ = choose(None, Some(path), AnswerFormat::from_extension, AnswerFormat::agrees);
+    let _ = choose(Some(AnswerFormat::Json), Some(path), AnswerFormat::from_extension, AnswerFormat::agrees);
+    let _ = choose(Some(GraphFormat::Turtle), Some(path), GraphFormat::from_extension, |a, b| a == b);
+    let _ = choose(None, Some(path), stratagraph::export::ExportFormat::from_extension, |a, b| a == b);
+    let plain = !name.is_empty() && !name.contains(['/', '\0']) && name != "." && name != "..";
+    if plain && name.len() < 200 {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let _ = stratagraph::output::write_atomic(&dir.path().join(name), b"contents");
+    }
+}

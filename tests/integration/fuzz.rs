@@ -60,3 +60,19 @@ fn report_header_inputs_do_not_panic() {
 fn entity_resolver_inputs_do_not_panic() {
     replay(&kept("entity_resolver"), targets::entity_resolver);
 }
+
+#[test]
+fn sparql_text_inputs_do_not_panic() {
+    replay(&kept("sparql_text"), targets::sparql_text);
+    replay(&builtin("queries", "rq"), targets::sparql_text);
+}
+
+#[test]
+fn rdf_inputs_do_not_panic() {
+    replay(&kept("rdf_input"), targets::rdf_input);
+}
+
+#[test]
+fn output_path_inputs_do_not_panic() {
+    replay(&kept("output_path"), targets::output_path);
+}

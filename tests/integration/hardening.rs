@@ -719,3 +719,53 @@ fn output_through_links_and_pipes_keeps_what_it_points_at() {
     use std::os::unix::fs::FileTypeExt;
     assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a pipe");
 }
+
+/// Issue 16, class 5: a SERVICE endpoint that never answers held the query forever.
+#[test]
+fn a_silent_service_endpoint_is_given_up_on() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream); // accepted, never answered
+        }
+    });
+    let query = format!("SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}");
+    let mut child = Command::new(binary())
+        .args(["query", "--allow-service", "--timeout", "1", &query])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the query still waits on a silent SERVICE endpoint after a minute");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(!status.success(), "a SERVICE that never answers is an error");
+}
+
+/// Issue 16, class 5: a 10 MB cell made the table layout crawl; terminal tables cut long
+/// cells, machine formats keep them whole.
+#[test]
+fn terminal_tables_cut_huge_cells_and_csv_keeps_them() {
+    let value = "y".repeat(200_000);
+    let query = format!("SELECT ?v WHERE {{ VALUES ?v {{ \"{value}\" }} }}");
+    let table = Test::new().args(["query"]).stdin(&query).run().success();
+    assert!(
+        table.stdout.len() < 40_000 && table.stdout.contains("198000 more characters"),
+        "{} bytes",
+        table.stdout.len()
+    );
+    let csv = Test::new().args(["query", "--format", "csv"]).stdin(&query).run().success();
+    assert!(csv.stdout.contains(&value));
+    // A name thousands of characters long is simply not found.
+    Test::new().args(["search", &"速".repeat(2000)]).run().code(1);
+}
