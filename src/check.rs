@@ -51,7 +51,7 @@ pub fn check(
     if let Some(lowered) = &lowered {
         problems.extend(lowered.warnings.iter().cloned());
         let texts = SourceTexts { overrides: source_texts.clone(), read_own_paths: read_texts };
-        let quotes = crate::facts::quotes::verify(lowered, files, &texts);
+        let quotes = crate::facts::quotes::verify(lowered, files, &texts, &|p| crate::input::read_text(p).ok());
         report.quotes_verified = quotes.verified;
         report.quotes_unverified = quotes.unverified;
         problems.extend(quotes.problems);

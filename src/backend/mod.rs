@@ -332,7 +332,8 @@ impl Backend {
         let mut warnings: Vec<String> = lowered.warnings.iter().map(ToString::to_string).collect();
         let (mut quotes_verified, mut quotes_unverified) = (0, lowered.quotes.len());
         if let QuotePolicy::Verify(texts) = quotes {
-            let found = crate::facts::quotes::verify(&lowered, &fact_files, texts);
+            let found =
+                crate::facts::quotes::verify(&lowered, &fact_files, texts, &|p| crate::input::read_text(p).ok());
             if found.problems.iter().any(|p| p.severity == crate::facts::Severity::Error) {
                 return Err(Error::Facts(found.problems));
             }

@@ -27,8 +27,14 @@ pub struct QuoteCheck {
     pub problems: Vec<Problem>,
 }
 
-/// Looks every quote of `lowered` up in its source's text, each text read once.
-pub fn verify(lowered: &Lowered, files: &[FactFile], texts: &SourceTexts) -> QuoteCheck {
+/// Looks every quote of `lowered` up in its source's text, each text read once through
+/// `read_text` (the caller's bounded reader; `None` when the text cannot be read).
+pub fn verify(
+    lowered: &Lowered,
+    files: &[FactFile],
+    texts: &SourceTexts,
+    read_text: &dyn Fn(&std::path::Path) -> Option<String>,
+) -> QuoteCheck {
     let mut found = QuoteCheck::default();
     let mut read: BTreeMap<String, Option<String>> = BTreeMap::new();
     for quote in &lowered.quotes {
@@ -43,9 +49,9 @@ pub fn verify(lowered: &Lowered, files: &[FactFile], texts: &SourceTexts) -> Quo
                 }
                 None => None,
             }?;
-            match crate::input::read_text(&path) {
-                Ok(text) => Some(normalize(&text)),
-                Err(_) => {
+            match read_text(&path) {
+                Some(text) => Some(normalize(&text)),
+                None => {
                     found.problems.push(Problem {
                         file: path.display().to_string(),
                         line: 0,
