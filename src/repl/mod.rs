@@ -34,12 +34,20 @@ enum Flow {
 
 /// Runs the REPL until the user quits; returns the exit code.
 pub fn run(session: &mut Session, args: &ReplArgs) -> i32 {
+    // A session (a script above all) gets a timeout unless one was given: a runaway query
+    // cannot hold it for ever. `timeout off` lifts it.
+    if session.settings.timeout.is_none() {
+        session.settings.timeout = Some(DEFAULT_TIMEOUT);
+    }
     if std::io::stdin().is_terminal() {
         interactive(session, args)
     } else {
         scripted(session)
     }
 }
+
+/// The REPL's timeout when `--timeout` does not give one.
+const DEFAULT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Reads entries from standard input with no prompts; non-zero exit if any entry failed.
 fn scripted(session: &mut Session) -> i32 {

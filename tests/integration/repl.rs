@@ -260,3 +260,11 @@ fn typed_updates_need_repl_update() {
     Test::new().args(["repl", "--store", store, "--update"]).stdin(insert).run().success().stdout_has("update done");
     Test::new().args(["query", "--store", store, "ASK { <urn:repl:a> <urn:repl:b> <urn:repl:c> }"]).run().success();
 }
+
+/// Issue 16, class 13: a REPL session, a script above all, has a timeout by default.
+#[test]
+fn a_repl_session_has_a_default_timeout_that_can_be_lifted_or_changed() {
+    Test::new().args(["repl"]).stdin("timeout\n").run().success().stdout_has("300s");
+    Test::new().args(["repl", "--timeout", "7"]).stdin("timeout\n").run().success().stdout_has("7s");
+    Test::new().args(["repl"]).stdin("timeout off\ntimeout\n").run().success().stdout_has("off");
+}
