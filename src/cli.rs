@@ -73,6 +73,10 @@ pub struct SettingsArgs {
     /// Allow SPARQL SERVICE calls and LOAD over the network (off by default).
     #[arg(long, global = true)]
     pub allow_service: bool,
+    /// The most rows (or triples) a SPARQL answer may hold before it is refused
+    /// (default 10,000,000).
+    #[arg(long, global = true, value_name = "N")]
+    pub max_rows: Option<usize>,
     /// Print no progress bars or summaries on standard error.
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -418,6 +422,12 @@ impl SettingsArgs {
         }
         settings.allow_service |= self.allow_service;
         settings.quiet |= self.quiet;
+        if let Some(max) = self.max_rows {
+            if max == 0 {
+                return Err(crate::error::Error::input("--max-rows must be at least 1", None));
+            }
+            settings.max_rows = Some(max);
+        }
         Ok(settings)
     }
 }

@@ -5,6 +5,10 @@
 /// are streamed and have no such bound.
 pub const MAX_TEXT_FILE_BYTES: u64 = 256 << 20;
 
+/// The most rows (or triples) one SPARQL answer may hold unless `--max-rows` says
+/// otherwise: a cross join is refused with a clear error before it fills the memory.
+pub const MAX_ANSWER_ROWS: usize = 10_000_000;
+
 /// The deepest nesting of (), [] and {} outside strings, IRIs and comments.
 pub fn nesting_depth(text: &str) -> usize {
     let chars: Vec<char> = text.chars().collect();

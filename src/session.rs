@@ -26,6 +26,8 @@ pub struct Settings {
     pub timing: bool,
     /// SPARQL updates typed in the REPL run (`repl --update`, or `update on`).
     pub allow_update: bool,
+    /// The most rows a SPARQL answer may hold (`--max-rows`); `None`: the standard cap.
+    pub max_rows: Option<usize>,
 }
 
 /// Checks a `--timeout` value.
@@ -202,6 +204,7 @@ impl Session {
             cancel: self.cancel.clone(),
             substitutions: Vec::new(),
             base: None,
+            max_rows: Some(settings.max_rows.unwrap_or(crate::limits::MAX_ANSWER_ROWS)),
         }
     }
 }

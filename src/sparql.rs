@@ -28,6 +28,8 @@ pub struct QueryOptions {
     pub substitutions: Vec<(Variable, Term)>,
     /// The base IRI relative IRIs resolve against.
     pub base: Option<String>,
+    /// The most rows or triples the answer may hold (users' queries; internal reads have none).
+    pub max_rows: Option<usize>,
 }
 
 /// The deepest bracket nesting a query may have; deeper ones are refused before parsing,
@@ -37,7 +39,12 @@ pub const MAX_NESTING: usize = 200;
 impl QueryOptions {
     /// What the backend needs of these options to evaluate.
     pub fn evaluation(&self) -> Evaluation {
-        Evaluation { timeout: self.timeout, allow_service: self.allow_service, cancel: self.cancel.clone() }
+        Evaluation {
+            timeout: self.timeout,
+            allow_service: self.allow_service,
+            cancel: self.cancel.clone(),
+            max_rows: self.max_rows,
+        }
     }
 }
 

@@ -30,6 +30,23 @@ pub struct Evaluation {
     pub allow_service: bool,
     /// A token a face can cancel (Ctrl-C in the REPL).
     pub cancel: Option<CancellationToken>,
+    /// The most rows or triples the answer may hold; `None` for the program's own reads.
+    pub max_rows: Option<usize>,
+}
+
+impl Evaluation {
+    /// The error for an answer that grew past `max_rows`.
+    pub fn too_many_rows(&self) -> crate::error::Error {
+        crate::error::Error::input(
+            format!("the answer has more than {} rows", self.max_rows.unwrap_or_default()),
+            Some("add LIMIT or narrow the query; --max-rows N raises the cap".to_owned()),
+        )
+    }
+
+    /// Whether an answer of `rows` rows is over the cap.
+    pub fn over(&self, rows: usize) -> bool {
+        self.max_rows.is_some_and(|max| rows > max)
+    }
 }
 
 /// What a backend can do, for commands to consult instead of assuming.

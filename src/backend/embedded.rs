@@ -563,6 +563,9 @@ fn evaluate(
                 }
                 let solution = solution.map_err(|e| evaluation_error(e, evaluation))?;
                 rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
+                if evaluation.over(rows.len()) {
+                    return Err(evaluation.too_many_rows());
+                }
             }
             Ok(Answer::Solutions { variables, rows })
         }
@@ -574,6 +577,9 @@ fn evaluate(
                     return Err(evaluation_error(QueryEvaluationError::Cancelled, evaluation));
                 }
                 out.push(triple.map_err(|e| evaluation_error(e, evaluation))?);
+                if evaluation.over(out.len()) {
+                    return Err(evaluation.too_many_rows());
+                }
             }
             Ok(Answer::Graph(out))
         }

@@ -260,6 +260,9 @@ impl Remote {
                 let quad =
                     quad.map_err(|e| self.fault(endpoint, format!("sent a malformed or truncated graph: {e}")))?;
                 triples.push(Triple::from(quad));
+                if evaluation.over(triples.len()) {
+                    return Err(evaluation.too_many_rows());
+                }
             }
             return Ok(Answer::Graph(triples));
         }
@@ -275,6 +278,9 @@ impl Remote {
                 for solution in solutions {
                     let solution = solution.map_err(|e| malformed(&e))?;
                     rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
+                    if evaluation.over(rows.len()) {
+                        return Err(evaluation.too_many_rows());
+                    }
                 }
                 Ok(Answer::Solutions { variables, rows })
             }
@@ -428,6 +434,7 @@ impl Remote {
             timeout: evaluation.timeout.or(self.options.timeout),
             allow_service: evaluation.allow_service,
             cancel: evaluation.cancel.clone(),
+            max_rows: evaluation.max_rows,
         };
         let timeout = evaluation.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let client = oxhttp::Client::new().with_global_timeout(timeout).with_redirection_limit(3);

@@ -86,6 +86,8 @@ impl Params {
             timeout: self.number("timeout")?,
             allow_service: false,
             quiet: true,
+            // The server's own result-size limit bounds what a request may ask for.
+            max_rows: None,
         })
     }
 }

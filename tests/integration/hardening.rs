@@ -769,3 +769,31 @@ fn terminal_tables_cut_huge_cells_and_csv_keeps_them() {
     // A name thousands of characters long is simply not found.
     Test::new().args(["search", &"速".repeat(2000)]).run().code(1);
 }
+
+/// Issue 16, class 13: an answer may not grow without bound; the cap is clear and movable.
+#[test]
+fn answers_are_capped_in_rows_with_a_clear_error() {
+    Test::new()
+        .args(["--max-rows", "5", "query", "SELECT * WHERE { ?s ?p ?o }"])
+        .run()
+        .code(2)
+        .stderr_has("the answer has more than 5 rows")
+        .stderr_has("--max-rows");
+    Test::new()
+        .args(["--max-rows", "5", "query", "CONSTRUCT WHERE { ?s ?p ?o }"])
+        .run()
+        .code(2)
+        .stderr_has("more than 5 rows");
+    Test::new()
+        .args(["--max-rows", "5", "query", "--format", "csv", "SELECT * WHERE { ?s ?p ?o } LIMIT 5"])
+        .run()
+        .success();
+    Test::new()
+        .args(["--max-rows", "3", "report", "run", "alibaba-structure"])
+        .run()
+        .code(2)
+        .stderr_has("more than 3 rows");
+    Test::new().args(["--max-rows", "0", "query", "ASK {}"]).run().code(2).stderr_has("at least 1");
+    // The program's own reads are not capped: describe still works under a tiny cap.
+    Test::new().args(["--max-rows", "1", "describe", "AliExpress"]).run().success();
+}
