@@ -228,53 +228,87 @@ impl EntityIndex {
         if wanted.is_empty() {
             return Vec::new();
         }
-        let mut hits = self.matches(&wanted, true);
+        let mut hits = self.matches(&wanted, true, limit);
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.iri.cmp(&b.iri)));
         hits.truncate(limit);
         hits
     }
 
     /// Every entity with a name matching the normalized `wanted`, by its best name; fuzzy
-    /// matches only when asked (resolving needs exact matches only, and skips the
-    /// Jaro-Winkler comparison of every name).
-    fn matches(&self, wanted: &str, fuzzy: bool) -> Vec<Hit> {
-        let mut hits: Vec<Hit> = Vec::new();
+    /// matches only when asked (resolving needs exact matches only). The Jaro-Winkler pass,
+    /// the costly one, runs only when the exact, prefix and substring matches leave room in
+    /// the first `limit` hits (a fuzzy score never reaches 0.7, which any exact or prefix
+    /// match passes), and only for entities without a better match already.
+    fn matches(&self, wanted: &str, fuzzy: bool, limit: usize) -> Vec<Hit> {
         let wanted_len = wanted.chars().count();
-        for entity in &self.entities {
+        let mut buffer = String::new();
+        // Per entity: its best (score, how, name) so far.
+        let mut best: Vec<Option<(f64, &'static str, &str)>> = vec![None; self.entities.len()];
+        for (i, entity) in self.entities.iter().enumerate() {
             let id = vocab::entity_id(&entity.iri).unwrap_or("");
-            let mut best: Option<(f64, &'static str, String)> = None;
-            let mut consider = |score: f64, how: &'static str, name: &str| {
-                if best.as_ref().is_none_or(|(s, _, _)| score > *s) {
-                    best = Some((score, how, name.to_owned()));
-                }
-            };
             for (name, kind) in entity.names().chain(std::iter::once((id, MatchKind::Alias))) {
                 if name.is_empty() {
                     continue;
                 }
-                let candidate = normalize(name);
+                normalize_into(name, &mut buffer);
+                let candidate = buffer.as_str();
                 let alias_penalty = if kind == MatchKind::Alias { 0.01 } else { 0.0 };
-                if candidate == wanted {
-                    consider(1.0 - alias_penalty, "exact", name);
-                } else if candidate.starts_with(&wanted) {
-                    let coverage = wanted.chars().count() as f64 / candidate.chars().count() as f64;
-                    consider(0.8 + 0.1 * coverage - alias_penalty, "prefix", name);
-                } else if candidate.contains(&wanted) {
-                    let coverage = wanted.chars().count() as f64 / candidate.chars().count() as f64;
-                    consider(0.6 + 0.1 * coverage - alias_penalty, "contains", name);
-                } else if fuzzy && comparable(wanted_len, candidate.chars().count()) {
-                    let similarity = strsim::jaro_winkler(&wanted, &candidate);
-                    if similarity >= 0.8 {
-                        consider(similarity * 0.7 - alias_penalty, "fuzzy", name);
+                let found = if candidate == wanted {
+                    Some((1.0 - alias_penalty, "exact"))
+                } else if candidate.starts_with(wanted) {
+                    let coverage = wanted_len as f64 / candidate.chars().count() as f64;
+                    Some((0.8 + 0.1 * coverage - alias_penalty, "prefix"))
+                } else if candidate.contains(wanted) {
+                    let coverage = wanted_len as f64 / candidate.chars().count() as f64;
+                    Some((0.6 + 0.1 * coverage - alias_penalty, "contains"))
+                } else {
+                    None
+                };
+                if let Some((score, how)) = found {
+                    if best[i].is_none_or(|(s, _, _)| score > s) {
+                        best[i] = Some((score, how, name));
                     }
                 }
             }
-            if let Some((score, how, matched)) = best {
+        }
+        let strong = best.iter().flatten().filter(|(score, _, _)| *score >= 0.7).count();
+        if fuzzy && strong < limit {
+            for (i, entity) in self.entities.iter().enumerate() {
+                if best[i].is_some_and(|(score, _, _)| score >= 0.7) {
+                    continue;
+                }
+                let id = vocab::entity_id(&entity.iri).unwrap_or("");
+                for (name, kind) in entity.names().chain(std::iter::once((id, MatchKind::Alias))) {
+                    if name.is_empty() {
+                        continue;
+                    }
+                    normalize_into(name, &mut buffer);
+                    let candidate = buffer.as_str();
+                    if candidate == wanted
+                        || candidate.contains(wanted)
+                        || !comparable(wanted_len, candidate.chars().count())
+                    {
+                        continue;
+                    }
+                    let alias_penalty = if kind == MatchKind::Alias { 0.01 } else { 0.0 };
+                    let similarity = strsim::jaro_winkler(wanted, candidate);
+                    if similarity >= 0.8 {
+                        let score = similarity * 0.7 - alias_penalty;
+                        if best[i].is_none_or(|(s, _, _)| score > s) {
+                            best[i] = Some((score, "fuzzy", name));
+                        }
+                    }
+                }
+            }
+        }
+        let mut hits = Vec::new();
+        for (entity, found) in self.entities.iter().zip(best) {
+            if let Some((score, how, matched)) = found {
                 hits.push(Hit {
                     iri: entity.iri.clone(),
                     en: entity.en.clone(),
                     zh: entity.zh.clone(),
-                    matched,
+                    matched: matched.to_owned(),
                     how,
                     score: (score * 1000.0).round() / 1000.0,
                 });
@@ -298,7 +332,8 @@ impl EntityIndex {
         if crate::facts::is_valid_id(text) && self.names(&vocab::entity_iri(text)).is_some() {
             return Ok(vocab::entity_iri(text));
         }
-        let exact: Vec<Hit> = self.matches(&normalize(text), false).into_iter().filter(|h| h.how == "exact").collect();
+        let exact: Vec<Hit> =
+            self.matches(&normalize(text), false, usize::MAX).into_iter().filter(|h| h.how == "exact").collect();
         match exact.as_slice() {
             [one] => Ok(one.iri.clone()),
             [] => Err(self.unknown(text)),
@@ -330,7 +365,23 @@ fn describe_hit(hit: &Hit) -> String {
 }
 
 fn normalize(text: &str) -> String {
-    text.trim().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::new();
+    normalize_into(text, &mut out);
+    out
+}
+
+/// `text` lowercased with its runs of white space made one space, into `out` (reused
+/// across the names of a search, so a scan of a million names allocates once).
+fn normalize_into(text: &str, out: &mut String) {
+    out.clear();
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        for c in word.chars() {
+            out.extend(c.to_lowercase());
+        }
+    }
 }
 
 /// True for IRIs of the vocabularies the ontology describes (not entities).
