@@ -93,6 +93,9 @@ pub enum Command {
     Search(SearchArgs),
     /// Validate fact files: ids, labels, dates, quotes (against the source text when present).
     Check(CheckArgs),
+    /// Read a new article into a fact file to finish: the entities the graph knows, candidate
+    /// entities, relations and figures, each marked `draft = true`.
+    Draft(DraftArgs),
     /// Load fact files (.toml) or RDF files into the store, all or nothing.
     Load(LoadArgs),
     /// Write the whole store out as RDF.
@@ -209,6 +212,32 @@ pub struct CheckArgs {
     pub format: TextFormat,
 }
 
+/// Arguments of `draft`.
+#[derive(Debug, Clone, Args)]
+pub struct DraftArgs {
+    /// The article: Markdown or plain text, in Chinese or English.
+    pub article: PathBuf,
+    /// The id of the new `[[source]]`.
+    #[arg(long, value_name = "ID")]
+    pub source_id: String,
+    /// The publication date (YYYY-MM-DD), which relative dates are read against; taken from
+    /// the article's header when not given.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
+    /// The title; taken from the header when not given.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// The article's address; taken from the header when not given.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Write the fact file here (whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// `text` writes the fact file; `json` the candidates as data.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextFormat,
+}
+
 /// Arguments of `load`.
 #[derive(Debug, Clone, Args)]
 pub struct LoadArgs {
@@ -226,6 +255,10 @@ pub struct LoadArgs {
     /// at hand); the summary says so.
     #[arg(long)]
     pub no_verify_quotes: bool,
+    /// Load tables still marked `draft = true` (they are refused otherwise); their nodes
+    /// are marked `sg:isDraft`.
+    #[arg(long)]
+    pub allow_draft: bool,
 }
 
 /// Arguments of `push`.
@@ -243,6 +276,10 @@ pub struct PushArgs {
     /// at hand); the summary says so.
     #[arg(long)]
     pub no_verify_quotes: bool,
+    /// Load tables still marked `draft = true` (they are refused otherwise); their nodes
+    /// are marked `sg:isDraft`.
+    #[arg(long)]
+    pub allow_draft: bool,
 }
 
 /// Arguments of `pull`.

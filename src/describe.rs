@@ -79,6 +79,8 @@ pub struct Description {
     pub relations: Vec<RelationFact>,
     pub attributes: Vec<AttributeFact>,
     pub figures: Vec<FigureFact>,
+    /// Facts about the entity that two sources give differently, both sides kept.
+    pub conflicts: Vec<crate::conflicts::Conflict>,
 }
 
 /// What `describe` reads about one entity, in one CONSTRUCT: its triples both ways, the claim
@@ -250,6 +252,21 @@ pub fn describe(backend: &Backend, schema: &Schema, iri: &str, lang: Lang) -> Re
     attributes.sort_by(|a, b| (&a.property_label, &a.value).cmp(&(&b.property_label, &b.value)));
     classes.sort();
     let class_labels = classes.iter().map(|c| schema.term_label(c, lang)).collect();
+    let mut conflicts = crate::conflicts::find_in(&local)?;
+    for conflict in &mut conflicts {
+        conflict.about_label = Some(if conflict.kind == "figure" {
+            label_of(&conflict.about)
+        } else {
+            schema.term_label(&conflict.about, lang)
+        });
+        conflict.sides.sort_by(|a, b| a.source.cmp(&b.source));
+        if conflict.kind == "dates" {
+            // The rule names the relation's other entity by its English label or IRI.
+            if let Some(other) = conflict.when.as_deref().filter(|w| w.starts_with("http")) {
+                conflict.when = Some(label_of(other));
+            }
+        }
+    }
     Ok(Description {
         iri: iri.to_owned(),
         en: names.en,
@@ -261,6 +278,7 @@ pub fn describe(backend: &Backend, schema: &Schema, iri: &str, lang: Lang) -> Re
         relations,
         attributes,
         figures,
+        conflicts,
     })
 }
 

@@ -186,6 +186,9 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
         Command::Describe(args) => (lookup::describe(session, settings, args)?, text_or_json(args.format), None),
         Command::Search(args) => (lookup::search(session, args)?, text_or_json(args.format), None),
         Command::Check(args) => (data::check(session, args)?, text_or_json(args.format), None),
+        Command::Draft(args) => {
+            (commands::draft::draft(session, args)?, text_or_json(args.format), args.output.clone())
+        }
         Command::Load(args) => (data::load(session, args, progress)?, Presentation::Text, None),
         Command::Push(args) => (data::push(session, args, progress)?, Presentation::Text, None),
         Command::Pull(args) => (data::pull(session, args)?, Presentation::Text, None),

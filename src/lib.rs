@@ -9,8 +9,12 @@ pub mod backend;
 pub mod check;
 /// The one command grammar (clap).
 pub mod cli;
+/// Where sources disagree: the one rule behind the `conflicts` report, `check` and `describe`.
+pub mod conflicts;
 /// Commands over the engines, one file per family.
 pub mod commands;
+/// `draft`: a new article read into a fact file for a person to finish.
+pub mod draft;
 /// Everything known about one entity, with evidence.
 pub mod describe;
 /// The one error type and its exit codes.

@@ -20,6 +20,21 @@ pub enum MeasureCommand {
     Load(LoadArgs),
     /// Build the path projection of the graph, then time path queries for node pairs.
     Paths(PathsArgs),
+    /// Draft an article against the graph and score the draft against curated fact files of
+    /// the same article (run with --bare to measure it with the curated entities unknown).
+    DraftRecall(DraftRecallArgs),
+}
+
+/// Arguments of `measure draft-recall`.
+#[derive(Debug, Clone, Args)]
+pub struct DraftRecallArgs {
+    pub article: PathBuf,
+    /// The curated fact files of the same article.
+    #[arg(long, required = true, num_args = 1..)]
+    pub facts: Vec<PathBuf>,
+    /// The publication date relative dates are read against.
+    #[arg(long)]
+    pub date: Option<String>,
 }
 
 /// Arguments of `measure load`.
@@ -85,6 +100,23 @@ fn median(mut values: Vec<f64>) -> f64 {
 /// Runs `measure`; the timings as JSON.
 pub fn execute(session: &Session, command: &MeasureCommand) -> Result<String, Error> {
     match command {
+        MeasureCommand::DraftRecall(args) => {
+            let text = crate::input::read_text(&args.article)?;
+            let request = crate::draft::Request {
+                source_id: "measured-article".to_owned(),
+                date: args.date.clone(),
+                ..crate::draft::Request::default()
+            };
+            let draft = crate::commands::draft::build(session, &text, &request)?;
+            let mut files = Vec::new();
+            for path in &args.facts {
+                let text = crate::input::read_text(path)?;
+                let file = crate::facts::FactFile::parse(path.display().to_string(), None, text)
+                    .map_err(|problem| Error::Facts(vec![problem]))?;
+                files.push(file);
+            }
+            to_json(&crate::draft::recall::score(&draft, &files))
+        }
         MeasureCommand::Load(args) => {
             let file = std::fs::File::open(&args.file)?;
             let reader = std::io::BufReader::with_capacity(1 << 20, file);

@@ -112,6 +112,12 @@ impl NameCollector {
                 }
             }
         }
+        // An alias that repeats a label (a second source's file redeclaring the entity) is
+        // no second name.
+        for names in by_iri.values_mut() {
+            let (en, zh) = (names.en.clone(), names.zh.clone());
+            names.aliases.retain(|alias| Some(alias) != en.as_ref() && Some(alias) != zh.as_ref());
+        }
         // Ontology terms typed in the data are not entities.
         let mut entities: Vec<EntityNames> = by_iri.into_values().collect();
         entities.retain(|e| !schema.classes.contains_key(&e.iri) && !schema.properties.contains_key(&e.iri));
@@ -125,6 +131,9 @@ impl NameCollector {
 pub fn resolve_explicit(backend: &Backend, text: &str) -> Result<Option<String>, Error> {
     let text = text.trim();
     if let Some(iri) = explicit_iri(text) {
+        if let Some(merged) = same_as_target(backend, &iri)? {
+            return Ok(Some(merged));
+        }
         return Ok(backend.mentions(&iri)?.then_some(iri));
     }
     if crate::facts::is_valid_id(text) {
@@ -132,9 +141,27 @@ pub fn resolve_explicit(backend: &Backend, text: &str) -> Result<Option<String>,
         let labelled = backend.ask(&format!(
             "ASK {{ VALUES ?p {{ rdfs:label skos:prefLabel skos:altLabel }} <{iri}> ?p ?l FILTER(isLiteral(?l)) }}"
         ))?;
-        return Ok(labelled.then_some(iri));
+        if labelled {
+            return Ok(Some(iri));
+        }
+        return same_as_target(backend, &iri);
     }
     Ok(None)
+}
+
+/// The entity an id was merged into by a fact file's `same_as` (`<iri> owl:sameAs <target>`
+/// with the target named in the data), when it was.
+pub fn same_as_target(backend: &Backend, iri: &str) -> Result<Option<String>, Error> {
+    if !crate::backend::is_plain_iri(iri) || !iri.starts_with(vocab::ENTITY) {
+        return Ok(None);
+    }
+    let rows = backend.select(&format!(
+        "SELECT ?t WHERE {{ <{iri}> owl:sameAs ?t . FILTER(isIRI(?t) && ?t != <{iri}>) ?t ?p ?o }} LIMIT 1"
+    ))?;
+    Ok(rows.into_iter().next().and_then(|row| match row.into_iter().next().flatten() {
+        Some(oxigraph::model::Term::NamedNode(target)) => Some(target.into_string()),
+        _ => None,
+    }))
 }
 
 /// The IRI a name spells out: `<IRI>`, a full http(s)/urn IRI, or a prefixed name.
@@ -324,13 +351,22 @@ impl EntityIndex {
             return Err(Error::input("empty entity name", None));
         }
         if let Some(iri) = explicit_iri(text) {
+            if let Some(merged) = same_as_target(backend, &iri)? {
+                return Ok(merged);
+            }
             if backend.mentions(&iri)? {
                 return Ok(iri);
             }
             return Err(self.unknown(text));
         }
-        if crate::facts::is_valid_id(text) && self.names(&vocab::entity_iri(text)).is_some() {
-            return Ok(vocab::entity_iri(text));
+        if crate::facts::is_valid_id(text) {
+            let iri = vocab::entity_iri(text);
+            if self.names(&iri).is_some() {
+                return Ok(iri);
+            }
+            if let Some(merged) = same_as_target(backend, &iri)? {
+                return Ok(merged);
+            }
         }
         let exact: Vec<Hit> =
             self.matches(&normalize(text), false, usize::MAX).into_iter().filter(|h| h.how == "exact").collect();

@@ -56,6 +56,8 @@ pub struct ClassInfo {
     pub labels: Labels,
     pub colour: Option<String>,
     pub parents: Vec<String>,
+    /// `sg:cueSuffix`: words that, ending a name, suggest this class (for `draft`).
+    pub cue_suffixes: Vec<String>,
 }
 
 /// A property of the ontology.
@@ -69,6 +71,10 @@ pub struct PropertyInfo {
     pub parents: Vec<String>,
     /// `sg:hierarchy`: which way the property points in a part-of hierarchy.
     pub hierarchy: Option<Hierarchy>,
+    /// `sg:cueWord`: words that, between two mentions, suggest this property (for `draft`).
+    pub cue_words: Vec<String>,
+    /// `sg:cueWordInverse`: the same, with the object mentioned first.
+    pub cue_words_inverse: Vec<String>,
 }
 
 /// A relation group declared in the ontology.
@@ -138,11 +144,14 @@ impl Schema {
             info.labels = labels_of(store, node);
             info.colour = first_literal(store, node, sg::COLOUR);
             info.parents = objects(store, node, RDFS_SUB_CLASS_OF);
+            info.cue_suffixes = literals(store, node, sg::CUE_SUFFIX);
         }
         for (iri, info) in &mut schema.properties {
             let node = NamedNodeRef::new_unchecked(iri);
             info.labels = labels_of(store, node);
             info.parents = objects(store, node, RDFS_SUB_PROPERTY_OF);
+            info.cue_words = literals(store, node, sg::CUE_WORD);
+            info.cue_words_inverse = literals(store, node, sg::CUE_WORD_INVERSE);
             info.hierarchy = match first_literal(store, node, sg::HIERARCHY).as_deref() {
                 Some("up") => Some(Hierarchy::Up),
                 Some("down") => Some(Hierarchy::Down),
@@ -304,6 +313,9 @@ pub const SCHEMA_PROPERTIES: &[NamedNodeRef<'static>] = &[
     RDFS_SUB_PROPERTY_OF,
     sg::HIERARCHY,
     sg::IN_GROUP,
+    sg::CUE_WORD,
+    sg::CUE_WORD_INVERSE,
+    sg::CUE_SUFFIX,
 ];
 
 /// The CONSTRUCT that fetches what the schema is read from: the members of `SCHEMA_TYPES`

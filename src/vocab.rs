@@ -49,6 +49,7 @@ pub mod std_terms {
     pub const OWL_OBJECT_PROPERTY: NamedNodeRef<'static> = n("http://www.w3.org/2002/07/owl#ObjectProperty");
     pub const OWL_DATATYPE_PROPERTY: NamedNodeRef<'static> = n("http://www.w3.org/2002/07/owl#DatatypeProperty");
     pub const OWL_ANNOTATION_PROPERTY: NamedNodeRef<'static> = n("http://www.w3.org/2002/07/owl#AnnotationProperty");
+    pub const OWL_SAME_AS: NamedNodeRef<'static> = n("http://www.w3.org/2002/07/owl#sameAs");
     pub const OWL_SYMMETRIC_PROPERTY: NamedNodeRef<'static> = n("http://www.w3.org/2002/07/owl#SymmetricProperty");
     pub const SKOS_PREF_LABEL: NamedNodeRef<'static> = n("http://www.w3.org/2004/02/skos/core#prefLabel");
     pub const SKOS_ALT_LABEL: NamedNodeRef<'static> = n("http://www.w3.org/2004/02/skos/core#altLabel");
@@ -99,6 +100,10 @@ pub mod sg {
     pub const PERIOD_END: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#periodEnd");
     pub const CONTEXT: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#context");
     pub const QUALIFIER: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#qualifier");
+    pub const CUE_WORD: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#cueWord");
+    pub const CUE_WORD_INVERSE: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#cueWordInverse");
+    pub const CUE_SUFFIX: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#cueSuffix");
+    pub const IS_DRAFT: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#isDraft");
 }
 
 /// Expands `prefix:local` with the predeclared prefixes.

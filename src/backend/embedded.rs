@@ -6,7 +6,7 @@
 
 use super::contract::{Answer, Evaluation, LoadContents, LoadInput, LoadObserver};
 use crate::error::Error;
-use crate::facts::lower::{lower, LowerContext, Lowered};
+use crate::facts::lower::{lower, DraftPolicy, LowerContext, Lowered};
 use crate::facts::FactFile;
 use crate::schema::Schema;
 use oxigraph::io::{RdfFormat, RdfParseError, RdfParser};
@@ -158,6 +158,15 @@ impl Embedded {
         Ok(Embedded::wrap(store, path.map(Path::to_path_buf), false))
     }
 
+    /// An in-memory store holding just these triples, for a query over a small local graph.
+    pub fn scratch(graph: &LocalGraph) -> Result<Embedded, Error> {
+        let store = Store::new()?;
+        for triple in graph.iter() {
+            store.insert(triple.in_graph(oxigraph::model::GraphNameRef::DefaultGraph))?;
+        }
+        Ok(Embedded::wrap(store, None, false))
+    }
+
     fn wrap(store: Store, location: Option<PathBuf>, read_only: bool) -> Embedded {
         Embedded { store, location, read_only, version: AtomicU64::new(0), opened_fingerprint: None }
     }
@@ -182,7 +191,7 @@ impl Embedded {
             let schema = Schema::from_graph(&ontology);
             let files = builtin_fact_files()?;
             let lowered =
-                lower(&files, &LowerContext { schema: &schema, known_entity: &|_| false }).map_err(Error::Facts)?;
+                lower(&files, &LowerContext { schema: &schema, known_entity: &|_| None, drafts: DraftPolicy::Refuse }).map_err(Error::Facts)?;
             quads.extend(lowered.quads);
         }
         self.store.extend(quads)?;

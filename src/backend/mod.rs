@@ -59,6 +59,11 @@ impl Backend {
         }
     }
 
+    /// An in-memory graph of just these triples, for a query over a small local graph.
+    pub fn scratch(graph: &LocalGraph) -> Result<Backend, Error> {
+        Ok(Backend::Embedded(Embedded::scratch(graph)?))
+    }
+
     /// The in-memory graph with the built-in ontology and (unless `bare`) data.
     pub fn builtin(bare: bool) -> Result<Backend, Error> {
         Ok(Backend::Embedded(Embedded::builtin(bare)?))
@@ -238,7 +243,12 @@ impl Backend {
     }
 
     /// Checks fact files against this data's ontology and entities, without writing.
-    pub fn check_facts(&self, files: &[FactFile], extra_schema: Option<&Schema>) -> Result<Lowered, Error> {
+    pub fn check_facts(
+        &self,
+        files: &[FactFile],
+        extra_schema: Option<&Schema>,
+        drafts: crate::facts::lower::DraftPolicy,
+    ) -> Result<Lowered, Error> {
         let mut schema = self.read_schema()?;
         if let Some(extra) = extra_schema {
             schema.merge(extra.clone());
@@ -247,20 +257,20 @@ impl Backend {
         // them, one batched query per few hundred ids finds those the store holds, and the
         // next pass lowers against that answer (a reference met only once an earlier one
         // resolves is asked in a later pass). No query per id; ends when nothing new is asked.
-        let mut known = std::collections::HashSet::<String>::new();
+        let mut known = std::collections::HashMap::<String, String>::new();
         let mut asked_before = std::collections::BTreeSet::<String>::new();
         loop {
             let asked = std::cell::RefCell::new(std::collections::BTreeSet::<String>::new());
-            let probe = |id: &str| -> bool {
-                if known.contains(id) {
-                    return true;
+            let probe = |id: &str| -> Option<String> {
+                if let Some(canonical) = known.get(id) {
+                    return Some(canonical.clone());
                 }
                 asked.borrow_mut().insert(id.to_owned());
-                false
+                None
             };
             let lowered = crate::facts::lower::lower(
                 files,
-                &crate::facts::lower::LowerContext { schema: &schema, known_entity: &probe },
+                &crate::facts::lower::LowerContext { schema: &schema, known_entity: &probe, drafts },
             );
             let new: std::collections::BTreeSet<String> =
                 asked.into_inner().into_iter().filter(|id| !asked_before.contains(id)).collect();
@@ -272,23 +282,31 @@ impl Backend {
         }
     }
 
-    /// Which of these fact-file ids name an entity (something with a type) in the store.
+    /// Which of these fact-file ids name an entity (something with a type) in the store,
+    /// each with the id it names there: itself, or the entity an `owl:sameAs` merged it into.
     fn existing_entities(
         &self,
         ids: &std::collections::BTreeSet<String>,
-    ) -> Result<std::collections::HashSet<String>, Error> {
-        let mut found = std::collections::HashSet::new();
+    ) -> Result<std::collections::HashMap<String, String>, Error> {
+        let mut found = std::collections::HashMap::new();
         let ids: Vec<&String> = ids.iter().collect();
         for batch in ids.chunks(400) {
             let by_iri: std::collections::HashMap<String, &String> =
                 batch.iter().map(|id| (crate::vocab::entity_iri(id), *id)).collect();
-            let query =
-                format!("CONSTRUCT {{ ?e a ?type }} WHERE {{ {} ?e a ?type }}", values_clause("e", by_iri.keys()));
-            for triple in self.construct(&query)?.iter() {
-                if let oxigraph::model::NamedOrBlankNodeRef::NamedNode(node) = triple.subject {
-                    if let Some(id) = by_iri.get(node.as_str()) {
-                        found.insert((*id).clone());
+            let query = format!(
+                "CONSTRUCT {{ ?e a ?type . ?e owl:sameAs ?same }} WHERE {{ {} {{ ?e a ?type }} UNION {{ ?e owl:sameAs ?same }} }}",
+                values_clause("e", by_iri.keys())
+            );
+            let graph = self.construct(&query)?;
+            for triple in graph.iter() {
+                let oxigraph::model::NamedOrBlankNodeRef::NamedNode(node) = triple.subject else { continue };
+                let Some(id) = by_iri.get(node.as_str()) else { continue };
+                if triple.predicate == crate::vocab::std_terms::OWL_SAME_AS {
+                    if let Some(target) = term_entity_id(triple.object) {
+                        found.insert((*id).clone(), target);
                     }
+                } else {
+                    found.entry((*id).clone()).or_insert_with(|| (*id).clone());
                 }
             }
         }
@@ -296,12 +314,13 @@ impl Backend {
     }
 
     /// Loads every input, all fact files checked first (their quotes too, unless `quotes`
-    /// says to skip them): one commit on the embedded store; on a remote engine, batches
+    /// says to skip them; their drafts as `drafts` says): one commit on the embedded store; on a remote engine, batches
     /// through the Graph Store Protocol (or SPARQL updates), idempotent but not atomic.
     pub fn load(
         &self,
         inputs: &[LoadInput],
         quotes: &QuotePolicy,
+        drafts: crate::facts::lower::DraftPolicy,
         observer: Option<Arc<dyn LoadObserver>>,
     ) -> Result<LoadReport, Error> {
         self.ensure_writable()?;
@@ -327,7 +346,7 @@ impl Backend {
             for input in inputs {
                 embedded::parse_input_into(input, &mut batch)?;
             }
-            self.check_facts(&fact_files, Some(&Schema::from_graph(&batch)))?
+            self.check_facts(&fact_files, Some(&Schema::from_graph(&batch)), drafts)?
         };
         let mut warnings: Vec<String> = lowered.warnings.iter().map(ToString::to_string).collect();
         let (mut quotes_verified, mut quotes_unverified) = (0, lowered.quotes.len());
@@ -386,6 +405,14 @@ impl Backend {
 }
 
 /// A SPARQL parser with the predeclared prefixes, for the program's own queries.
+/// The fact-file id of an entity IRI term, when it is one.
+fn term_entity_id(term: TermRef<'_>) -> Option<String> {
+    match term {
+        TermRef::NamedNode(node) => node.as_str().strip_prefix(crate::vocab::ENTITY).map(str::to_owned),
+        _ => None,
+    }
+}
+
 fn internal_parser() -> spargebra::SparqlParser {
     let mut parser = spargebra::SparqlParser::new();
     for (prefix, iri) in crate::vocab::PREFIXES {

@@ -6,6 +6,7 @@ use crate::backend::{rdf_format, Backend, LoadContents, LoadInput, LoadObserver,
 use crate::cli::{CheckArgs, DumpArgs, LoadArgs, PullArgs, PushArgs};
 use crate::error::Error;
 use crate::facts::quotes::SourceTexts;
+use crate::facts::lower::DraftPolicy;
 use crate::facts::FactFile;
 use crate::input::read_text;
 use crate::session::Session;
@@ -41,7 +42,7 @@ impl Progress for NoProgress {
 pub fn load(session: &Session, args: &LoadArgs, progress: &dyn Progress) -> Result<Outcome, Error> {
     let inputs = load_inputs(&args.files, args.format.as_deref())?;
     let policy = quote_policy(&args.source_text, args.no_verify_quotes)?;
-    let report = load_with_progress(session, &inputs, &policy, progress)?;
+    let report = load_with_progress(session, &inputs, &policy, draft_policy(args.allow_draft), progress)?;
     let summary = format!(
         "loaded {} file{}: {} entities, {} facts{}; the store holds {} quads ({:+})",
         report.files,
@@ -69,7 +70,7 @@ pub fn push(session: &Session, args: &PushArgs, progress: &dyn Progress) -> Resu
     } else {
         (load_inputs(&args.files, args.format.as_deref())?, quote_policy(&args.source_text, args.no_verify_quotes)?)
     };
-    let report = load_with_progress(session, &inputs, &policy, progress)?;
+    let report = load_with_progress(session, &inputs, &policy, draft_policy(args.allow_draft), progress)?;
     let summary = format!(
         "pushed {} input{} to {}: {} entities, {} facts{}; it holds {} triples ({:+})",
         report.files,
@@ -102,7 +103,7 @@ pub fn pull(session: &Session, args: &PullArgs) -> Result<Outcome, Error> {
         base_dir: None,
         contents: LoadContents::RdfFile(file.path().to_path_buf(), oxigraph::io::RdfFormat::NTriples),
     }];
-    let report = local.load(&inputs, &QuotePolicy::Skip, None)?;
+    let report = local.load(&inputs, &QuotePolicy::Skip, DraftPolicy::Refuse, None)?;
     let summary = format!(
         "pulled {} into {}: it holds {} quads ({:+})",
         session.backend.location(),
@@ -148,12 +149,22 @@ fn load_with_progress(
     session: &Session,
     inputs: &[LoadInput],
     policy: &QuotePolicy,
+    drafts: DraftPolicy,
     progress: &dyn Progress,
 ) -> Result<LoadReport, Error> {
     let observer = progress.begin(inputs.iter().map(LoadInput::size).sum());
-    let report = session.backend.load(inputs, policy, observer);
+    let report = session.backend.load(inputs, policy, drafts, observer);
     progress.end();
     report
+}
+
+/// Drafts are refused unless the user allowed them.
+fn draft_policy(allow: bool) -> DraftPolicy {
+    if allow {
+        DraftPolicy::Allow
+    } else {
+        DraftPolicy::Refuse
+    }
 }
 
 /// What the summary of a load says of its quotes, when there were any.
@@ -267,7 +278,7 @@ fn check_files(
             })
             .collect();
         if !inputs.is_empty() {
-            graph.load(&inputs, &QuotePolicy::Skip, None)?;
+            graph.load(&inputs, &QuotePolicy::Skip, DraftPolicy::Refuse, None)?;
         }
         return check_against(&graph, &files);
     }

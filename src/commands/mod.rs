@@ -7,6 +7,7 @@
 //! `--format json` prints and the server serves, documented in `docs/json.md`.
 
 pub mod data;
+pub mod draft;
 pub mod export;
 pub mod lookup;
 pub mod paths;
@@ -96,6 +97,8 @@ pub enum Reply {
     Brief(crate::reports::Brief),
     /// `check`.
     Check(CheckReport),
+    /// `draft`: the candidates read from an article, written out as a fact file.
+    Draft(Box<crate::draft::Draft>),
     /// `load`, `push`, `pull`: what the write did.
     Loaded(LoadReport),
     /// `validate`.
@@ -155,6 +158,7 @@ pub fn reply_schemas() -> serde_json::Value {
         ("report list", generator.subschema_for::<Vec<crate::reports::Report>>()),
         ("report show", generator.subschema_for::<crate::reports::Report>()),
         ("check", generator.subschema_for::<CheckReport>()),
+        ("draft", generator.subschema_for::<crate::draft::Draft>()),
         ("load", generator.subschema_for::<LoadReport>()),
         ("validate", generator.subschema_for::<Validated>()),
     ];

@@ -14,8 +14,33 @@ use toml::Spanned;
 pub struct LowerContext<'a> {
     /// The ontology the files' class and property names resolve against.
     pub schema: &'a Schema,
-    /// True for an entity id that already exists in the target store.
-    pub known_entity: &'a dyn Fn(&str) -> bool,
+    /// For an entity id the target store already holds, the id it names there: itself, or
+    /// the id an earlier `same_as` merged it into. `None` for an id the store lacks.
+    pub known_entity: &'a dyn Fn(&str) -> Option<String>,
+    /// What to do with tables `draft` wrote and nobody has confirmed.
+    pub drafts: DraftPolicy,
+}
+
+/// What lowering does with a table marked `draft = true`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DraftPolicy {
+    /// `check`: each draft is listed as a warning, and so is what is still wrong in it.
+    #[default]
+    Report,
+    /// `load`: each draft is an error, and nothing is written.
+    Refuse,
+    /// `load --allow-draft`: drafts are lowered like any table (their errors are errors)
+    /// and their nodes marked `sg:isDraft true`.
+    Allow,
+}
+
+/// Where the claim or observation node of one fact came from, so that a later finding about
+/// the node (a conflict with another source) can be located in the file.
+#[derive(Debug, Clone)]
+pub struct FactNode {
+    pub node: NamedNode,
+    pub file: usize,
+    pub span: Range<usize>,
 }
 
 /// The result of lowering a set of fact files.
@@ -30,6 +55,10 @@ pub struct Lowered {
     pub sources: BTreeMap<String, (usize, Option<Spanned<String>>)>,
     /// Warnings that do not stop a load.
     pub warnings: Vec<Problem>,
+    /// The tables marked `draft = true`.
+    pub drafts: usize,
+    /// Every claim and observation node made, with the table it came from.
+    pub fact_nodes: Vec<FactNode>,
 }
 
 /// One quote and where it is, for `check`.
@@ -50,6 +79,8 @@ pub fn lower(files: &[FactFile], context: &LowerContext<'_>) -> Result<Lowered, 
         out: Lowered::default(),
         errors: Vec::new(),
         declared: BTreeMap::new(),
+        same_as: BTreeMap::new(),
+        in_draft: false,
         suggestions_left: MAX_SUGGESTIONS,
     };
     lowering.collect_ids();
@@ -70,8 +101,12 @@ struct Lowering<'a> {
     context: &'a LowerContext<'a>,
     out: Lowered,
     errors: Vec<Problem>,
-    /// Ids declared in these files: id → (file index, span).
+    /// Ids declared in these files: id → (file index, span) of the first declaration.
     declared: BTreeMap<String, (usize, Range<usize>)>,
+    /// Entities declared with `same_as`: id → the id it names.
+    same_as: BTreeMap<String, String>,
+    /// True while a table marked `draft = true` is lowered.
+    in_draft: bool,
     /// How many more unknown ids get a "did you mean": each costs a pass over the declared
     /// ids, so a file of thousands of dangling references stays linear.
     suggestions_left: usize,
@@ -82,8 +117,74 @@ const MAX_SUGGESTIONS: usize = 100;
 
 impl Lowering<'_> {
     fn error(&mut self, file: usize, span: Range<usize>, message: String, hint: Option<String>) {
+        // What is still missing in an unconfirmed draft is the reader's to-do, not a fault:
+        // the draft itself is what a load refuses.
+        if self.in_draft && self.context.drafts != DraftPolicy::Allow {
+            self.warn(file, span, format!("in a draft: {message}"), hint);
+            return;
+        }
         let problem = self.files[file].problem_at(span, message, hint);
         self.errors.push(problem);
+    }
+
+    /// Starts a table: notes whether it is a draft, and what the policy makes of that.
+    fn begin_table(&mut self, file: usize, span: Range<usize>, draft: Option<&Spanned<bool>>, kind: &str) {
+        self.in_draft = draft.is_some_and(|d| *d.get_ref());
+        if !self.in_draft {
+            return;
+        }
+        self.out.drafts += 1;
+        match self.context.drafts {
+            DraftPolicy::Report => self.warn(
+                file,
+                span,
+                format!("unconfirmed draft {kind}"),
+                Some("check it against the source, correct it, then delete its `draft = true`".into()),
+            ),
+            DraftPolicy::Refuse => {
+                let problem = self.files[file].problem_at(
+                    span,
+                    format!("unconfirmed draft {kind}"),
+                    Some("confirm it by deleting its `draft = true`, or load with --allow-draft".into()),
+                );
+                self.errors.push(problem);
+            }
+            DraftPolicy::Allow => {}
+        }
+    }
+
+    /// The id `name` finally names, following `same_as` declarations of these files.
+    fn canonical<'n>(&'n self, name: &'n str) -> &'n str {
+        let mut current = name;
+        for _ in 0..32 {
+            match self.same_as.get(current) {
+                Some(next) if next != name => current = next,
+                _ => break,
+            }
+        }
+        current
+    }
+
+    /// True when following `same_as` from `id` comes back to it.
+    fn same_as_cycle(&self, id: &str) -> bool {
+        let mut current = id;
+        for _ in 0..32 {
+            match self.same_as.get(current) {
+                Some(next) if next == id => return true,
+                Some(next) => current = next,
+                None => return false,
+            }
+        }
+        true
+    }
+
+    /// The IRI an id names, here or in the store, after `same_as`; `None` when unknown.
+    fn known_iri(&self, name: &str) -> Option<NamedNode> {
+        let name = self.canonical(name);
+        if self.declared.contains_key(name) && !self.same_as.contains_key(name) {
+            return Some(NamedNode::new_unchecked(vocab::entity_iri(name)));
+        }
+        (self.context.known_entity)(name).map(|id| NamedNode::new_unchecked(vocab::entity_iri(&id)))
     }
 
     fn warn(&mut self, file: usize, span: Range<usize>, message: String, hint: Option<String>) {
@@ -94,9 +195,13 @@ impl Lowering<'_> {
 
     fn collect_ids(&mut self) {
         for (index, file) in self.files.iter().enumerate() {
-            let ids =
-                file.doc.source.iter().map(|s| &s.get_ref().id).chain(file.doc.entity.iter().map(|e| &e.get_ref().id));
-            for id in ids {
+            let ids = file
+                .doc
+                .source
+                .iter()
+                .map(|s| (&s.get_ref().id, true))
+                .chain(file.doc.entity.iter().map(|e| (&e.get_ref().id, false)));
+            for (id, is_source) in ids {
                 let name = id.get_ref().clone();
                 if !is_valid_id(&name) {
                     self.error(
@@ -108,6 +213,14 @@ impl Lowering<'_> {
                     continue;
                 }
                 if let Some((first_file, first_span)) = self.declared.get(&name).cloned() {
+                    // One entity declared by several files (one per source) is one entity:
+                    // `lower_entity` merges the declarations. Within one file, or for a
+                    // source, a second declaration is a mistake.
+                    let first_is_entity =
+                        self.files[first_file].doc.entity.iter().any(|e| e.get_ref().id.span() == first_span);
+                    if first_file != index && !is_source && first_is_entity {
+                        continue;
+                    }
                     let (line, column) = super::line_column(&self.files[first_file].text, first_span.start);
                     let first = format!("{}:{line}:{column}", self.files[first_file].name);
                     self.error(
@@ -120,14 +233,24 @@ impl Lowering<'_> {
                     self.declared.insert(name, (index, id.span()));
                 }
             }
+            for entity in &file.doc.entity {
+                let e = entity.get_ref();
+                if let Some(target) = &e.same_as {
+                    self.same_as.insert(e.id.get_ref().clone(), target.get_ref().clone());
+                }
+            }
         }
     }
 
     /// Checks that `id` names an entity or source, here or in the store, and gives its IRI.
     fn reference(&mut self, file: usize, id: &Spanned<String>, role: &str) -> Option<NamedNode> {
         let name = id.get_ref();
-        if self.declared.contains_key(name) || (self.context.known_entity)(name) {
-            return Some(NamedNode::new_unchecked(vocab::entity_iri(name)));
+        if let Some(iri) = self.known_iri(name) {
+            return Some(iri);
+        }
+        if self.same_as.contains_key(name) {
+            // Its `same_as` names an unknown id: that is reported where it is written.
+            return None;
         }
         let hint = if self.suggestions_left == 0 {
             Some(format!("declare it in an [[entity]] table (suggestions stop after {MAX_SUGGESTIONS} unknown ids)"))
@@ -204,10 +327,12 @@ impl Lowering<'_> {
             self.lower_source(index, source.get_ref());
         }
         for entity in &file.doc.entity {
+            self.begin_table(index, entity.span(), entity.get_ref().draft.as_ref(), "entity");
             self.lower_entity(index, entity);
         }
         for relation in &file.doc.relation {
             let r = relation.get_ref();
+            self.begin_table(index, relation.span(), r.draft.as_ref(), "relation");
             let subject = self.reference(index, &r.subject, "subject");
             let property = self.property(index, &r.property);
             let object = self.reference(index, &r.object, "object");
@@ -235,6 +360,7 @@ impl Lowering<'_> {
         }
         for attribute in &file.doc.attribute {
             let a = attribute.get_ref();
+            self.begin_table(index, attribute.span(), a.draft.as_ref(), "attribute");
             let subject = self.reference(index, &a.subject, "subject");
             let property = self.property(index, &a.property);
             let value = scalar_literal(a.value.get_ref());
@@ -258,8 +384,10 @@ impl Lowering<'_> {
             self.lower_statement(index, &default_source, fact, subject, property, value.into(), Vec::new());
         }
         for figure in &file.doc.figure {
+            self.begin_table(index, figure.span(), figure.get_ref().draft.as_ref(), "figure");
             self.lower_figure(index, &default_source, figure);
         }
+        self.in_draft = false;
     }
 
     fn lower_source(&mut self, index: usize, source: &super::SourceDecl) {
@@ -304,16 +432,45 @@ impl Lowering<'_> {
         if !is_valid_id(id) {
             return;
         }
-        self.out.n_entities += 1;
-        if (self.context.known_entity)(id) {
+        if let Some(target) = &e.same_as {
+            self.lower_same_as(index, entity, target);
+            return;
+        }
+        let first = self.declared.get(id).cloned();
+        let merged_into = first.as_ref().filter(|(file, _)| *file != index).map(|(file, span)| {
+            let (line, column) = super::line_column(&self.files[*file].text, span.start);
+            (*file, format!("{}:{line}:{column}", self.files[*file].name))
+        });
+        if let Some((_, at)) = &merged_into {
+            self.warn(
+                index,
+                e.id.span(),
+                format!("entity `{id}` is also declared at {at}; the declarations are merged into one entity"),
+                Some("this is right when each source's file must stand alone; otherwise refer to it by id".into()),
+            );
+        } else {
+            self.out.n_entities += 1;
+        }
+        if (self.context.known_entity)(id).is_some() {
             self.warn(
                 index,
                 e.id.span(),
                 format!("entity `{id}` is already in the store; these labels and classes are added to it"),
-                Some("refer to it by id without redeclaring it, unless that is what you mean".into()),
+                Some("refer to it by id without redeclaring it, unless each source's file must stand alone".into()),
             );
         }
         let node = NamedNode::new_unchecked(vocab::entity_iri(id));
+        if self.in_draft {
+            self.push(&node, sg::IS_DRAFT, Literal::from(true));
+        }
+        // A later file's label that differs from the first declaration's is kept as an alias:
+        // an entity has one preferred label per language.
+        let first_labels = merged_into.as_ref().and_then(|(file, _)| {
+            self.files[*file].doc.entity.iter().find(|d| d.get_ref().id.get_ref() == id).map(|d| {
+                let d = d.get_ref();
+                (d.en.as_ref().map(|l| l.get_ref().trim().to_owned()), d.zh.as_ref().map(|l| l.get_ref().trim().to_owned()))
+            })
+        });
         for class in e.class.get_ref().items() {
             match self.context.schema.resolve_class(class) {
                 Ok(iri) => self.push(&node, RDF_TYPE, NamedNode::new_unchecked(iri)),
@@ -355,6 +512,13 @@ impl Lowering<'_> {
                 self.error(index, label.span(), format!("empty `{lang}` label"), None);
                 continue;
             }
+            if let Some((first_en, first_zh)) = &first_labels {
+                let first = if lang == "en" { first_en } else { first_zh };
+                if first.as_deref().is_some_and(|f| f != text) {
+                    self.push(&node, SKOS_ALT_LABEL, lang_literal(text, lang));
+                    continue;
+                }
+            }
             self.push(&node, RDFS_LABEL, lang_literal(text, lang));
             self.push(&node, SKOS_PREF_LABEL, lang_literal(text, lang));
         }
@@ -365,6 +529,48 @@ impl Lowering<'_> {
         if let Some(description) = &e.description {
             let lang = if has_cjk(description) { "zh" } else { "en" };
             self.push(&node, SCHEMA_DESCRIPTION, lang_literal(description, lang));
+        }
+    }
+
+    /// An entity declared `same_as` another: its names and classes go to that entity, and
+    /// `<id> owl:sameAs <target>` keeps the id resolvable. An id the store already holds
+    /// facts under cannot be merged this way (its facts would stay apart).
+    fn lower_same_as(&mut self, index: usize, entity: &Spanned<super::EntityDecl>, target: &Spanned<String>) {
+        let e = entity.get_ref();
+        let id = e.id.get_ref();
+        if self.same_as_cycle(id) {
+            self.error(
+                index,
+                target.span(),
+                format!("`same_as` of `{id}` leads back to `{id}`"),
+                Some("name the other entity's id".into()),
+            );
+            return;
+        }
+        if (self.context.known_entity)(id).is_some() {
+            self.error(
+                index,
+                e.id.span(),
+                format!("`{id}` is already an entity in the store, so it cannot be merged by `same_as`"),
+                Some(format!("state its facts with `{}` instead", target.get_ref())),
+            );
+            return;
+        }
+        let Some(canonical) = self.reference(index, target, "same_as") else {
+            return;
+        };
+        let alias = NamedNode::new_unchecked(vocab::entity_iri(id));
+        self.push(&alias, OWL_SAME_AS, canonical.clone());
+        for class in e.class.get_ref().items() {
+            match self.context.schema.resolve_class(class) {
+                Ok(iri) => self.push(&canonical, RDF_TYPE, NamedNode::new_unchecked(iri)),
+                Err(_) => self.error(index, e.class.span(), format!("unknown class `{class}`"), None),
+            }
+        }
+        let names = [&e.en, &e.zh].into_iter().flatten().map(|l| l.get_ref().trim().to_owned());
+        for name in names.chain(e.aliases.iter().map(|a| a.trim().to_owned())).filter(|n| !n.is_empty()) {
+            let lang = if has_cjk(&name) { "zh" } else { "en" };
+            self.push(&canonical, SKOS_ALT_LABEL, lang_literal(&name, lang));
         }
     }
 
@@ -396,6 +602,10 @@ impl Lowering<'_> {
             &extra.iter().map(|(p, o)| format!("{p}={o}")).collect::<Vec<_>>().join(";"),
         ];
         let claim = NamedNode::new_unchecked(format!("{}claim/{}", vocab::ENTITY, hash_hex(&key)));
+        self.out.fact_nodes.push(FactNode { node: claim.clone(), file: index, span: fact.span.clone() });
+        if self.in_draft {
+            self.push(&claim, sg::IS_DRAFT, Literal::from(true));
+        }
         self.push(&claim, RDF_TYPE, sg::CLAIM);
         self.push(&claim, RDF_SUBJECT, subject);
         self.push(&claim, RDF_PREDICATE, property);
@@ -481,6 +691,10 @@ impl Lowering<'_> {
             &provenance.quote,
         ];
         let node = NamedNode::new_unchecked(format!("{}obs/{}", vocab::ENTITY, hash_hex(&key)));
+        self.out.fact_nodes.push(FactNode { node: node.clone(), file: index, span: figure.span() });
+        if self.in_draft {
+            self.push(&node, sg::IS_DRAFT, Literal::from(true));
+        }
         self.push(&node, RDF_TYPE, sg::METRIC_OBSERVATION);
         self.push(&node, sg::OBSERVATION_OF, subject);
         self.push(&node, sg::METRIC_PROP, metric);
@@ -511,7 +725,7 @@ impl Lowering<'_> {
                 let name = source.get_ref();
                 let is_source =
                     self.files.iter().any(|f| f.doc.source.iter().any(|s| s.get_ref().id.get_ref() == name));
-                if !is_source && !(self.context.known_entity)(name) {
+                if !is_source && (self.context.known_entity)(name).is_none() {
                     self.error(
                         index,
                         source.span(),

@@ -71,6 +71,11 @@ pub struct EntityDecl {
     #[serde(default)]
     pub aliases: Vec<String>,
     pub description: Option<String>,
+    /// Another id (declared here or already in the store) this entity is the same as: the
+    /// loader merges it into that one.
+    pub same_as: Option<Spanned<String>>,
+    /// A candidate `draft` wrote that nobody has confirmed yet.
+    pub draft: Option<Spanned<bool>>,
 }
 
 /// A class field: one name or a list of names.
@@ -104,6 +109,8 @@ pub struct RelationDecl {
     pub source: Option<Spanned<String>>,
     pub claimed_by: Option<Spanned<String>>,
     pub note: Option<String>,
+    /// A candidate `draft` wrote that nobody has confirmed yet.
+    pub draft: Option<Spanned<bool>>,
 }
 
 /// An `[[attribute]]` table: entity → property → literal.
@@ -117,6 +124,8 @@ pub struct AttributeDecl {
     pub source: Option<Spanned<String>>,
     pub claimed_by: Option<Spanned<String>>,
     pub note: Option<String>,
+    /// A candidate `draft` wrote that nobody has confirmed yet.
+    pub draft: Option<Spanned<bool>>,
 }
 
 /// A `[[figure]]` table: one measured or claimed number.
@@ -137,6 +146,8 @@ pub struct FigureDecl {
     pub source: Option<Spanned<String>>,
     pub claimed_by: Option<Spanned<String>>,
     pub note: Option<String>,
+    /// A candidate `draft` wrote that nobody has confirmed yet.
+    pub draft: Option<Spanned<bool>>,
 }
 
 /// A literal value as TOML writes it.

@@ -111,7 +111,28 @@ pub fn description_text(d: &Description, lang: Lang) -> String {
             write_evidence(&mut out, &figure.evidence, &words);
         }
     }
+    if !d.conflicts.is_empty() {
+        let _ = writeln!(out, "\n{}", if lang == Lang::Zh { "来源分歧" } else { "sources disagree" });
+        for conflict in &d.conflicts {
+            let about = conflict.about_label.clone().unwrap_or_else(|| crate::schema::short_name(&conflict.about));
+            let when = conflict.when.as_deref().map(|w| format!(", {w}")).unwrap_or_default();
+            let sides: Vec<String> = conflict
+                .sides
+                .iter()
+                .map(|side| format!("{} ({})", side.value, source_id(&side.source)))
+                .collect();
+            let _ = writeln!(out, "  {about}{when}: {}", sides.join("  ≠  "));
+            for side in &conflict.sides {
+                let _ = writeln!(out, "      {}: “{}”", source_id(&side.source), side.quote);
+            }
+        }
+    }
     out
+}
+
+/// A source's fact-file id, or its IRI when it has none.
+fn source_id(iri: &str) -> &str {
+    iri.strip_prefix(crate::vocab::ENTITY).unwrap_or(iri)
 }
 
 /// `  [since 2016]`, `  [until 2024-11]` or `  [2016 – 2024]` for the first dated evidence.

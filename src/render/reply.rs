@@ -124,6 +124,8 @@ pub fn render(reply: Reply, presentation: Presentation, lang: Lang) -> Result<Re
             let _ = writeln!(out, "from: {}\n\n{}", report.origin, report.query.trim_end());
             Ok(text(out))
         }
+        Reply::Draft(draft) if as_json => json(&draft),
+        Reply::Draft(draft) => Ok(text(crate::draft::to_toml(&draft))),
         Reply::Check(report) if as_json => json(&report),
         Reply::Check(report) => Ok(text(check_text(&report))),
         Reply::Loaded(report) if as_json => json(&report),
@@ -154,5 +156,15 @@ fn check_text(report: &crate::check::CheckReport) -> String {
         report.errors,
         plural(report.errors),
     );
+    if report.drafts > 0 || report.conflicts > 0 {
+        out.pop();
+        if report.drafts > 0 {
+            let _ = write!(out, ", {} unconfirmed draft{}", report.drafts, plural(report.drafts));
+        }
+        if report.conflicts > 0 {
+            let _ = write!(out, ", {} conflict{} with other sources", report.conflicts, plural(report.conflicts));
+        }
+        out.push('\n');
+    }
     out
 }

@@ -28,7 +28,7 @@ pub fn fact_file(data: &[u8]) {
     let Ok(text) = String::from_utf8(data.to_vec()) else { return };
     let Ok(file) = FactFile::parse("fuzz.toml", None, text) else { return };
     BUILTIN.with(|(graph, _)| {
-        let _ = graph.check_facts(&[file], None);
+        let _ = graph.check_facts(&[file], None, stratagraph::facts::lower::DraftPolicy::Report);
     });
 }
 

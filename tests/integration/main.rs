@@ -19,6 +19,7 @@ mod replies;
 mod reports;
 mod review;
 mod serve;
+mod sources;
 mod store;
 mod util;
 mod w3c;
