@@ -80,6 +80,21 @@ pub struct SettingsArgs {
     /// Print no progress bars or summaries on standard error.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Read the graph as of a day (YYYY-MM-DD): only the relations and figures in force then
+    /// (query, describe, timeline, path, neighbors, reach, common, central, report, export).
+    #[arg(long, global = true, value_name = "DAY")]
+    pub as_of: Option<String>,
+    /// Answer SPARQL with what the ontology entails: subclasses, subproperties, domains and
+    /// ranges, and its alignment to ORG, PROV, schema.org and SKOS (query, report, export).
+    #[arg(long, global = true, value_enum, value_name = "RULES")]
+    pub infer: Option<Inference>,
+}
+
+/// The entailment `--infer` applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Inference {
+    /// RDFS: rdfs:subClassOf, rdfs:subPropertyOf, rdfs:domain and rdfs:range.
+    Rdfs,
 }
 
 /// Every command, for both faces.
@@ -91,6 +106,8 @@ pub enum Command {
     Describe(DescribeArgs),
     /// Find entities by English or Chinese label or alias.
     Search(SearchArgs),
+    /// List an entity's dated facts and figures in date order, with their sources.
+    Timeline(DescribeArgs),
     /// Validate fact files: ids, labels, dates, quotes (against the source text when present).
     Check(CheckArgs),
     /// Read a new article into a fact file to finish: the entities the graph knows, candidate
@@ -458,6 +475,12 @@ impl SettingsArgs {
             settings.timeout = Some(crate::session::timeout_duration(seconds)?);
         }
         settings.allow_service |= self.allow_service;
+        if self.infer.is_some() {
+            settings.infer = true;
+        }
+        if let Some(day) = &self.as_of {
+            settings.as_of = Some(crate::asof::parse_day(day)?);
+        }
         settings.quiet |= self.quiet;
         if let Some(max) = self.max_rows {
             if max == 0 {

@@ -81,6 +81,8 @@ pub struct Description {
     pub figures: Vec<FigureFact>,
     /// Facts about the entity that two sources give differently, both sides kept.
     pub conflicts: Vec<crate::conflicts::Conflict>,
+    /// The day the graph was read as of (`--as-of`): only the facts in force then are listed.
+    pub as_of: Option<String>,
 }
 
 /// What `describe` reads about one entity, in one CONSTRUCT: its triples both ways, the claim
@@ -101,11 +103,25 @@ fn describe_query(iri: &str) -> String {
 
 /// Gathers the description of `iri`: one CONSTRUCT of its neighbourhood, and one of the
 /// labels of the entities in it (so no index of the whole graph is needed).
-pub fn describe(backend: &Backend, schema: &Schema, iri: &str, lang: Lang) -> Result<Description, Error> {
+/// With `as_of`, only the facts in force on its day are read.
+pub fn describe(
+    backend: &Backend,
+    schema: &Schema,
+    iri: &str,
+    lang: Lang,
+    as_of: Option<&crate::asof::AsOfView>,
+) -> Result<Description, Error> {
     if !is_plain_iri(iri) {
         return Err(Error::input(format!("`{iri}` cannot be described: it is not a plain IRI"), None));
     }
-    let local = backend.construct(&describe_query(iri))?;
+    let mut local = backend.construct(&describe_query(iri))?;
+    if let Some(view) = as_of {
+        local = local
+            .iter()
+            .map(oxigraph::model::Triple::from)
+            .filter(|t| view.keeps(&t.subject, &t.predicate, &t.object))
+            .collect();
+    }
     let mut named: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     named.insert(iri.to_owned());
     for triple in local.iter() {
@@ -279,6 +295,7 @@ pub fn describe(backend: &Backend, schema: &Schema, iri: &str, lang: Lang) -> Re
         attributes,
         figures,
         conflicts,
+        as_of: as_of.map(|view| crate::asof::day_text(view.day)),
     })
 }
 

@@ -177,6 +177,33 @@ fn answer_presentation(
 fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn Progress) -> Result<Ran, Error> {
     use commands::{data, export, lookup, paths, query, reports};
     let command = &settle_formats(command)?;
+    if let Some(day) = settings.as_of {
+        let reads_a_view = matches!(
+            command,
+            Command::Query(_)
+                | Command::Describe(_)
+                | Command::Timeline(_)
+                | Command::Path(_)
+                | Command::Neighbors(_)
+                | Command::Reach(_)
+                | Command::Common(_)
+                | Command::Central(_)
+                | Command::Report(_)
+                | Command::Export(_)
+        );
+        if !reads_a_view {
+            return Err(Error::input(
+                format!("--as-of {} reads the graph as of a day; this command does not read it", crate::asof::day_text(day)),
+                Some("--as-of applies to query, describe, timeline, path, neighbors, reach, common, central, report and export".to_owned()),
+            ));
+        }
+    }
+    if settings.infer && !matches!(command, Command::Query(_) | Command::Report(_) | Command::Export(_)) {
+        return Err(Error::input(
+            "--infer answers SPARQL with what the ontology entails; this command does not run SPARQL",
+            Some("--infer applies to query, report and export --construct".to_owned()),
+        ));
+    }
     Ok(match command {
         Command::Query(args) => {
             let outcome = query::query(session, settings, args)?;
@@ -185,6 +212,7 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
         }
         Command::Describe(args) => (lookup::describe(session, settings, args)?, text_or_json(args.format), None),
         Command::Search(args) => (lookup::search(session, args)?, text_or_json(args.format), None),
+        Command::Timeline(args) => (lookup::timeline(session, settings, args)?, text_or_json(args.format), None),
         Command::Check(args) => (data::check(session, args)?, text_or_json(args.format), None),
         Command::Draft(args) => {
             (commands::draft::draft(session, args)?, text_or_json(args.format), args.output.clone())

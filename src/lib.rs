@@ -3,8 +3,14 @@
 //! Data flows one way: fact files and RDF → loader → store → (SPARQL | path projection) →
 //! renderers → a face. The modules below are listed in that reading order.
 
+/// `timeline`: an entity's dated facts in date order, with their sources.
+pub mod timeline;
 /// The backend seam: the embedded oxigraph store or a remote SPARQL engine.
 pub mod backend;
+/// The graph as of a day: facts in force, as a view every command reads.
+pub mod asof;
+/// RDFS inference on request, answered by rewriting queries.
+pub mod infer;
 /// `check`: fact files validated, quotes verified against source texts.
 pub mod check;
 /// The one command grammar (clap).

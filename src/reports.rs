@@ -323,7 +323,7 @@ pub fn run_report(session: &Session, settings: &Settings, report: &Report, given
         }
         values.push((name.to_owned(), value.to_owned()));
     }
-    let mut options = session.query_options(settings);
+    let mut options = session.query_options(settings)?;
     for param in &report.params {
         let value = values
             .iter()

@@ -28,6 +28,10 @@ pub struct Settings {
     pub allow_update: bool,
     /// The most rows a SPARQL answer may hold (`--max-rows`); `None`: the standard cap.
     pub max_rows: Option<usize>,
+    /// Read the graph as of this day (`--as-of`, the REPL's `asof`).
+    pub as_of: Option<crate::asof::Day>,
+    /// Answer SPARQL with what the ontology entails (`--infer rdfs`, the REPL's `infer`).
+    pub infer: bool,
 }
 
 /// Checks a `--timeout` value.
@@ -55,12 +59,26 @@ struct Views {
     /// Descriptions already built at `state`, by entity and language (the server describes
     /// the same entities again and again; each costs a CONSTRUCT and hundreds of term reads).
     descriptions: Mutex<Descriptions>,
+    /// The as-of views asked for at `state`, by day, each with the projection it implies.
+    as_of: Mutex<AsOfViews>,
+    /// The ontology's hierarchy, closed, for `--infer rdfs`.
+    entailment: Mutex<Option<Cached<crate::infer::Entailment>>>,
 }
+
+#[derive(Default)]
+struct AsOfViews {
+    state: String,
+    by_day: std::collections::HashMap<crate::asof::Day, Arc<crate::asof::AsOfView>>,
+    projections: std::collections::HashMap<crate::asof::Day, Arc<crate::paths::Projection>>,
+}
+
+/// The most days whose views are kept; past it the cache starts again.
+const MAX_AS_OF_DAYS: usize = 64;
 
 #[derive(Default)]
 struct Descriptions {
     state: String,
-    by_entity: std::collections::HashMap<(String, Lang), Arc<Description>>,
+    by_entity: std::collections::HashMap<(String, Lang, Option<crate::asof::Day>), Arc<Description>>,
 }
 
 /// Above this many IRIs to label, the whole entity index is cheaper than label queries.
@@ -139,10 +157,13 @@ impl Session {
         })
     }
 
-    /// Everything known about `iri`, built once per state of the data and language.
-    pub fn description(&self, iri: &str, lang: Lang) -> Result<Arc<Description>, Error> {
+    /// Everything known about `iri` (as of the settings' day, if any), built once per state
+    /// of the data, language and day.
+    pub fn description(&self, iri: &str, settings: &Settings) -> Result<Arc<Description>, Error> {
+        let lang = settings.lang;
+        let view = self.as_of_view(settings)?;
         let state = self.state()?;
-        let key = (iri.to_owned(), lang);
+        let key = (iri.to_owned(), lang, settings.as_of);
         {
             let cache = self.views.descriptions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             if cache.state == state {
@@ -152,7 +173,7 @@ impl Session {
             }
         }
         let schema = self.schema()?;
-        let description = Arc::new(crate::describe::describe(&self.backend, &schema, iri, lang)?);
+        let description = Arc::new(crate::describe::describe(&self.backend, &schema, iri, lang, view.as_deref())?);
         let mut cache = self.views.descriptions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if cache.state != state || cache.by_entity.len() >= MAX_DESCRIPTIONS {
             cache.by_entity.clear();
@@ -194,9 +215,47 @@ impl Session {
         index.resolve(&self.backend, name)
     }
 
+    /// The view of the graph as of the settings' day, built once per state and day; `None`
+    /// without `--as-of`.
+    pub fn as_of_view(&self, settings: &Settings) -> Result<Option<Arc<crate::asof::AsOfView>>, Error> {
+        let Some(day) = settings.as_of else { return Ok(None) };
+        let state = self.state()?;
+        let mut cache = self.views.as_of.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.state != state || cache.by_day.len() >= MAX_AS_OF_DAYS {
+            *cache = AsOfViews { state, ..AsOfViews::default() };
+        }
+        if let Some(found) = cache.by_day.get(&day) {
+            return Ok(Some(found.clone()));
+        }
+        let view = Arc::new(crate::asof::AsOfView::build(&self.backend, day)?);
+        cache.by_day.insert(day, view.clone());
+        Ok(Some(view))
+    }
+
+    /// The path projection as of the settings' day: the whole projection without the edges
+    /// out of force then (the same nodes, so node numbers agree).
+    pub fn projection_for(&self, settings: &Settings) -> Result<Arc<crate::paths::Projection>, Error> {
+        let whole = self.projection()?;
+        let Some(view) = self.as_of_view(settings)? else { return Ok(whole) };
+        if !view.hides_edges() {
+            return Ok(whole);
+        }
+        let day = view.day;
+        {
+            let cache = self.views.as_of.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(found) = cache.projections.get(&day) {
+                return Ok(found.clone());
+            }
+        }
+        let restricted = Arc::new(whole.without_edges(|s, p, o| view.hides_edge(s, p, o)));
+        let mut cache = self.views.as_of.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        cache.projections.insert(day, restricted.clone());
+        Ok(restricted)
+    }
+
     /// The query options for these settings.
-    pub fn query_options(&self, settings: &Settings) -> QueryOptions {
-        QueryOptions {
+    pub fn query_options(&self, settings: &Settings) -> Result<QueryOptions, Error> {
+        Ok(QueryOptions {
             timeout: settings.timeout,
             allow_update: false,
             allow_service: settings.allow_service,
@@ -205,7 +264,14 @@ impl Session {
             substitutions: Vec::new(),
             base: None,
             max_rows: Some(settings.max_rows.unwrap_or(crate::limits::MAX_ANSWER_ROWS)),
-        }
+            as_of: self.as_of_view(settings)?,
+            infer: if settings.infer {
+                let state = self.state()?;
+                Some(cached(&self.views.entailment, &state, || crate::infer::Entailment::build(&self.backend))?)
+            } else {
+                None
+            },
+        })
     }
 }
 

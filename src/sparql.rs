@@ -30,6 +30,12 @@ pub struct QueryOptions {
     pub base: Option<String>,
     /// The most rows or triples the answer may hold (users' queries; internal reads have none).
     pub max_rows: Option<usize>,
+    /// Read the graph as of a day (`--as-of`): the query's algebra is restricted to the facts
+    /// in force then.
+    pub as_of: Option<std::sync::Arc<crate::asof::AsOfView>>,
+    /// Find what the ontology entails (`--infer rdfs`): the query is rewritten over the
+    /// hierarchy read once per store state.
+    pub infer: Option<std::sync::Arc<crate::infer::Entailment>>,
 }
 
 /// The deepest bracket nesting a query may have; deeper ones are refused before parsing,
@@ -139,7 +145,20 @@ fn run_query(backend: &Backend, query: spargebra::Query, options: &QueryOptions)
             Some("add --allow-service to allow federated queries".to_owned()),
         ));
     }
-    backend.query(query, &options.evaluation())
+    if let Some(entailment) = &options.infer {
+        entailment.rewrite(&mut query);
+    }
+    let Some(view) = &options.as_of else {
+        return backend.query(query, &options.evaluation());
+    };
+    view.restrict(&mut query, matches!(backend, Backend::Remote(_)))?;
+    // DESCRIBE's description is the engine's own reading of the store: the view is applied
+    // to its triples after.
+    let describe = matches!(query, spargebra::Query::Describe { .. });
+    match backend.query(query, &options.evaluation())? {
+        Answer::Graph(triples) if describe => Ok(Answer::Graph(view.filter_triples(triples))),
+        answer => Ok(answer),
+    }
 }
 
 /// Binds variables by joining a one-row VALUES block at the heart of the query's pattern:
@@ -189,6 +208,18 @@ fn bind_values(query: &mut spargebra::Query, substitutions: &[(Variable, Term)])
 }
 
 fn run_update(backend: &Backend, update: spargebra::Update, options: &QueryOptions) -> Result<Answer, Error> {
+    if options.infer.is_some() {
+        return Err(Error::input(
+            "--infer answers queries with what the ontology entails; an update cannot use it",
+            Some("run the update without --infer".to_owned()),
+        ));
+    }
+    if options.as_of.is_some() {
+        return Err(Error::input(
+            "--as-of reads the graph as of a day; an update cannot run on that view",
+            Some("run the update without --as-of".to_owned()),
+        ));
+    }
     if !options.allow_update {
         return Err(Error::input(
             "this is a SPARQL update and queries are read-only",

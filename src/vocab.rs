@@ -71,6 +71,7 @@ pub mod std_terms {
     pub const XSD_DATE: NamedNodeRef<'static> = n("http://www.w3.org/2001/XMLSchema#date");
     pub const XSD_G_YEAR: NamedNodeRef<'static> = n("http://www.w3.org/2001/XMLSchema#gYear");
     pub const XSD_G_YEAR_MONTH: NamedNodeRef<'static> = n("http://www.w3.org/2001/XMLSchema#gYearMonth");
+    pub const XSD_DATE_TIME: NamedNodeRef<'static> = n("http://www.w3.org/2001/XMLSchema#dateTime");
 }
 
 /// The project's own ontology terms that the code itself reads or writes.

@@ -1,4 +1,5 @@
-//! `describe` and `search`: one entity with the evidence behind each fact, and entities
+//! `describe`, `timeline` and `search`: one entity with the evidence behind each fact, its
+//! dated facts in order, and entities
 //! found by label or alias in either language.
 
 use super::{Outcome, Reply, Verdict};
@@ -9,7 +10,7 @@ use crate::session::{Session, Settings};
 /// `describe ENTITY`.
 pub fn describe(session: &Session, settings: &Settings, args: &DescribeArgs) -> Result<Outcome, Error> {
     let iri = session.resolve(&args.entity)?;
-    let description = session.description(&iri, settings.lang)?;
+    let description = session.description(&iri, settings)?;
     Ok(Outcome::found(Reply::Description(Box::new((*description).clone()))))
 }
 
@@ -26,6 +27,18 @@ pub fn search(session: &Session, args: &SearchArgs) -> Result<Outcome, Error> {
     let mut outcome = Outcome::with_verdict(Reply::Hits(hits), verdict);
     if verdict == Verdict::NoResult {
         outcome.notes.push(format!("no entity matches `{}`", args.text));
+    }
+    Ok(outcome)
+}
+
+/// `timeline ENTITY`: its dated facts in date order (exit 1 when it has none).
+pub fn timeline(session: &Session, settings: &Settings, args: &DescribeArgs) -> Result<Outcome, Error> {
+    let iri = session.resolve(&args.entity)?;
+    let timeline = crate::timeline::timeline(session, settings, &iri)?;
+    let verdict = if timeline.events.is_empty() { Verdict::NoResult } else { Verdict::Answered };
+    let mut outcome = Outcome::with_verdict(Reply::Timeline(Box::new(timeline)), verdict);
+    if verdict == Verdict::NoResult {
+        outcome.notes.push(format!("{} has no dated facts", args.entity));
     }
     Ok(outcome)
 }

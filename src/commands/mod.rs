@@ -77,6 +77,8 @@ pub enum Reply {
     Description(Box<Description>),
     /// `search`: ranked hits.
     Hits(Vec<Hit>),
+    /// `timeline`: an entity's dated facts in order.
+    Timeline(Box<crate::timeline::Timeline>),
     /// `path`.
     Paths(paths::PathsReply),
     /// `neighbors`.
@@ -150,6 +152,7 @@ pub fn reply_schemas() -> serde_json::Value {
     let replies = [
         ("describe", generator.subschema_for::<Description>()),
         ("search", generator.subschema_for::<Vec<Hit>>()),
+        ("timeline", generator.subschema_for::<crate::timeline::Timeline>()),
         ("path", generator.subschema_for::<paths::PathsReply>()),
         ("neighbors", generator.subschema_for::<paths::NeighborsReply>()),
         ("reach", generator.subschema_for::<paths::TiersReply>()),

@@ -131,8 +131,8 @@ impl Prepared {
     }
 }
 
-fn prepare(session: &Session, via: &ViaArgs) -> Result<Prepared, Error> {
-    let projection = session.projection()?;
+fn prepare(session: &Session, settings: &Settings, via: &ViaArgs) -> Result<Prepared, Error> {
+    let projection = session.projection_for(settings)?;
     let schema = session.schema()?;
     let mut filter = EdgeFilter { properties: projection.filter_for(&schema, &via.via)?, ..EdgeFilter::default() };
     for name in via.avoid.iter().map(|a| a.trim()).filter(|a| !a.is_empty()) {
@@ -174,7 +174,7 @@ fn bounded(guard: &Guard, what: &str, settings: &Settings) -> Result<(), Error> 
 
 /// `path FROM TO`.
 pub fn run_path(session: &Session, settings: &Settings, args: &PathArgs) -> Result<Outcome, Error> {
-    let prepared = prepare(session, &args.via)?;
+    let prepared = prepare(session, settings, &args.via)?;
     let (from_iri, from) = node_of(session, &prepared, &args.from)?;
     let (to_iri, to) = node_of(session, &prepared, &args.to)?;
     if args.all {
@@ -287,7 +287,7 @@ fn neighbor(
 
 /// `neighbors ENTITY`.
 pub fn run_neighbors(session: &Session, settings: &Settings, args: &NeighborsArgs) -> Result<Outcome, Error> {
-    let prepared = prepare(session, &args.via)?;
+    let prepared = prepare(session, settings, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
     let guard = guard(session, settings, None);
     let walk = Walk::new(&prepared.filter, false).guarded(&guard);
@@ -319,7 +319,7 @@ pub fn run_neighbors(session: &Session, settings: &Settings, args: &NeighborsArg
 
 /// `reach ENTITY`.
 pub fn run_reach(session: &Session, settings: &Settings, args: &ReachArgs) -> Result<Outcome, Error> {
-    let prepared = prepare(session, &args.via)?;
+    let prepared = prepare(session, settings, &args.via)?;
     let (iri, node) = node_of(session, &prepared, &args.entity)?;
     let upstream = args.direction == Flow::Upstream;
     let found = match node {
@@ -361,7 +361,7 @@ pub fn run_reach(session: &Session, settings: &Settings, args: &ReachArgs) -> Re
 
 /// `common A B`.
 pub fn run_common(session: &Session, settings: &Settings, args: &CommonArgs) -> Result<Outcome, Error> {
-    let prepared = prepare(session, &args.via)?;
+    let prepared = prepare(session, settings, &args.via)?;
     let (a_iri, a) = node_of(session, &prepared, &args.a)?;
     let (b_iri, b) = node_of(session, &prepared, &args.b)?;
     let (ancestors, neighbors) = match (a, b) {
@@ -408,7 +408,7 @@ pub fn run_central(
     args: &CentralArgs,
     progress: &dyn super::data::Progress,
 ) -> Result<Outcome, Error> {
-    let prepared = prepare(session, &args.via)?;
+    let prepared = prepare(session, settings, &args.via)?;
     let guard = guard(session, settings, progress.work("central"));
     let (mut ranked, sampled) = algo::centrality(&prepared.projection, &prepared.filter, 2000, &guard);
     guard.finished();

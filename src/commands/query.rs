@@ -26,7 +26,7 @@ pub fn query(session: &Session, settings: &Settings, args: &QueryArgs) -> Result
             Some("pass the query as an argument, with -f FILE or on stdin".to_owned()),
         ));
     }
-    let mut options = session.query_options(settings);
+    let mut options = session.query_options(settings)?;
     options.allow_update = args.update;
     options.base = args.base.clone().or_else(|| args.file.as_deref().and_then(file_iri));
     let answer = crate::sparql::run(&session.backend, &text, &options)?;

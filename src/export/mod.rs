@@ -186,7 +186,7 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
         (None, None) => None,
     };
     let triples: Vec<(String, String, String)> = if let Some((name, text)) = &construct {
-        let answer = crate::sparql::run(&session.backend, text, &session.query_options(settings))?;
+        let answer = crate::sparql::run(&session.backend, text, &session.query_options(settings)?)?;
         let crate::sparql::Answer::Graph(graph) = answer else {
             return Err(Error::input(
                 format!("{name} is not a CONSTRUCT query"),
@@ -208,7 +208,7 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
             })
             .collect()
     } else {
-        let projection = session.projection()?;
+        let projection = session.projection_for(settings)?;
         let filter = EdgeFilter { properties: projection.filter_for(&schema, &args.via)?, ..EdgeFilter::default() };
         let edge_triple = |edge: petgraph::graph::EdgeIndex<u32>| {
             let (s, o) = projection.graph.edge_endpoints(edge).expect("edge exists");

@@ -198,6 +198,18 @@ impl Projection {
         }
     }
 
+    /// This projection without the edges `hidden(subject, property, object)` names (IRIs):
+    /// the same nodes and the remaining edges in the same order, so it stays canonical.
+    pub fn without_edges(&self, hidden: impl Fn(&str, &str, &str) -> bool) -> Projection {
+        let mut stored = self.to_stored();
+        stored.edges.retain(|(s, t, p)| {
+            let subject = self.iri(NodeIndex::new(*s as usize));
+            let object = self.iri(NodeIndex::new(*t as usize));
+            !hidden(&subject, &self.properties[*p as usize].iri, &object)
+        });
+        Projection::from_stored(stored).expect("a projection's own arrays fit together")
+    }
+
     /// The projection back from its stored arrays; `None` when they do not fit together.
     pub fn from_stored(stored: StoredProjection) -> Option<Projection> {
         let StoredProjection { properties, names, starts, nodes, edges } = stored;

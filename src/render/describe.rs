@@ -49,6 +49,12 @@ pub fn description_text(d: &Description, lang: Lang) -> String {
         Lang::Zh => ("类别", "别名", "、"),
     };
     let _ = writeln!(out, "  iri: {}", d.iri);
+    if let Some(day) = &d.as_of {
+        let _ = match lang {
+            Lang::En => writeln!(out, "  as of: {day} (only the facts in force then)"),
+            Lang::Zh => writeln!(out, "  截至：{day}（仅列出当日有效的事实）"),
+        };
+    }
     if !d.class_labels.is_empty() {
         let _ = writeln!(out, "  {class_word}: {}", d.class_labels.join(separator));
     }
@@ -194,4 +200,93 @@ pub fn hits_text(hits: &[Hit]) -> String {
         })
         .collect();
     super::table::text_table(&header, &rows) + "\n"
+}
+
+/// A timeline as dated lines, each fact with its quote and source under it.
+pub fn timeline_text(t: &crate::timeline::Timeline, lang: Lang) -> String {
+    use crate::timeline::Named;
+    let pick = |n: &Named| -> String {
+        let (first, second) = match lang {
+            Lang::En => (&n.en, &n.zh),
+            Lang::Zh => (&n.zh, &n.en),
+        };
+        first.clone().or_else(|| second.clone()).unwrap_or_default()
+    };
+    let words = Words::of(lang);
+    let mut out = String::new();
+    let title = match (&t.entity.en, &t.entity.zh) {
+        (Some(en), Some(zh)) => format!("{en} · {zh}"),
+        (Some(name), None) | (None, Some(name)) => name.clone(),
+        (None, None) => crate::schema::short_name(&t.iri),
+    };
+    let heading = match lang {
+        Lang::En => "timeline",
+        Lang::Zh => "时间线",
+    };
+    let _ = write!(out, "{title} — {heading}");
+    if let Some(day) = &t.as_of {
+        let _ = match lang {
+            Lang::En => write!(out, " (as of {day})"),
+            Lang::Zh => write!(out, "（截至{day}）"),
+        };
+    }
+    out.push('\n');
+    if t.events.is_empty() {
+        let _ = writeln!(out, "  {}", match lang {
+            Lang::En => "no dated facts",
+            Lang::Zh => "无带日期的事实",
+        });
+        return out;
+    }
+    let event_word = |event: &str| -> &'static str {
+        match (event, lang) {
+            ("starts", Lang::En) => "starts",
+            ("starts", Lang::Zh) => "开始",
+            ("ends", Lang::En) => "ends",
+            ("ends", Lang::Zh) => "结束",
+            ("attribute", Lang::En) => "dated",
+            ("attribute", Lang::Zh) => "日期",
+            (_, Lang::En) => "figure",
+            (_, Lang::Zh) => "数据",
+        }
+    };
+    let date_width = t.events.iter().map(|e| e.date.len()).max().unwrap_or(10);
+    for event in &t.events {
+        let what = match event.event.as_str() {
+            "figure" => {
+                let amount = super::figures::amount(
+                    event.value.as_deref().unwrap_or_default(),
+                    event.unit.as_deref(),
+                    event.qualifier.as_deref(),
+                    lang,
+                );
+                let within = event.context.as_ref().map(|c| format!(" ({})", pick(c))).unwrap_or_default();
+                format!("{} · {}: {amount}{within}", pick(&event.subject), pick(&event.property))
+            }
+            "attribute" => format!(
+                "{} · {}: {}",
+                pick(&event.subject),
+                pick(&event.property),
+                event.value.as_deref().unwrap_or_default()
+            ),
+            _ => format!(
+                "{} —{}→ {}",
+                pick(&event.subject),
+                pick(&event.property),
+                event.object.as_ref().map(pick).unwrap_or_default()
+            ),
+        };
+        let word = event_word(&event.event);
+        let pad = 6usize.saturating_sub(unicode_width::UnicodeWidthStr::width(word));
+        let _ = writeln!(out, "  {:<date_width$}  {word}{:pad$}  {what}", event.date, "");
+        let evidence = Evidence {
+            quote: event.quote.clone(),
+            source: event.source.clone(),
+            source_date: event.source_date.clone(),
+            claimed_by_label: event.speaker.as_ref().map(pick),
+            ..Evidence::default()
+        };
+        write_evidence(&mut out, &evidence, &words);
+    }
+    out
 }

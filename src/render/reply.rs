@@ -93,6 +93,8 @@ pub fn render(reply: Reply, presentation: Presentation, lang: Lang) -> Result<Re
         }),
         Reply::Description(description) if as_json => json(&description),
         Reply::Description(description) => Ok(text(describe::description_text(&description, lang))),
+        Reply::Timeline(timeline) if as_json => json(&timeline),
+        Reply::Timeline(timeline) => Ok(text(describe::timeline_text(&timeline, lang))),
         Reply::Hits(hits) if as_json => json(&hits),
         Reply::Hits(hits) if hits.is_empty() => Ok(text(String::new())),
         Reply::Hits(hits) => Ok(text(describe::hits_text(&hits))),

@@ -18,6 +18,7 @@ pub(super) const REPL_COMMANDS: &[(&str, &str)] = &[
     ("format", "FORMAT: table, csv, tsv, json, xml or markdown for query answers"),
     ("lang", "en|zh: the label language"),
     ("timing", "on|off: print how long each command took"),
+    ("asof", "YYYY-MM-DD|off: read the graph as of a day (the facts in force then)"),
     ("timeout", "SECONDS|off: cancel queries and searches that run longer (300 s unless --timeout gave one)"),
     ("update", "on|off: run SPARQL updates typed here (asks first; scripts use `repl --update`)"),
     ("history", "the commands typed so far"),

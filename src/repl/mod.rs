@@ -444,6 +444,18 @@ fn session_command(
             };
             note(format!("timing {}", if session.settings.timing { "on" } else { "off" }))
         }
+        "asof" => match value {
+            None => text(format!("{}\n", session.settings.as_of.map_or("off".to_owned(), crate::asof::day_text))),
+            Some("off") => {
+                session.settings.as_of = None;
+                note("reading the whole graph".to_owned())
+            }
+            Some(v) => {
+                let day = crate::asof::parse_day(v)?;
+                session.settings.as_of = Some(day);
+                note(format!("reading the graph as of {}", crate::asof::day_text(day)))
+            }
+        },
         "timeout" => match value {
             None => text(format!(
                 "{}\n",

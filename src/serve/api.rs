@@ -1,4 +1,4 @@
-//! The command API: `/api/describe`, `/api/search`, `/api/path`, `/api/neighbors`,
+//! The command API: `/api/describe`, `/api/timeline`, `/api/search`, `/api/path`, `/api/neighbors`,
 //! `/api/reach`, `/api/common`, `/api/central`, `/api/reports[/NAME[/run]]`, `/api/export`,
 //! `/api/check` and `/api/info`. Each route turns its parameters into the command's typed
 //! arguments (the structs the CLI grammar parses into) and runs it through `exec::execute`,
@@ -88,6 +88,8 @@ impl Params {
             quiet: true,
             // The server's own result-size limit bounds what a request may ask for.
             max_rows: None,
+            as_of: self.list("as_of").into_iter().next(),
+            infer: None,
         })
     }
 }
@@ -151,6 +153,7 @@ fn command_for(route: &str, params: &Params) -> Result<Option<Command>, Error> {
     let json = TextFormat::Json;
     Ok(Some(match route {
         "describe" => Command::Describe(DescribeArgs { entity: params.required("entity")?, format: json }),
+        "timeline" => Command::Timeline(DescribeArgs { entity: params.required("entity")?, format: json }),
         "search" => Command::Search(SearchArgs {
             text: params.required("q")?,
             limit: params.number("limit")?.unwrap_or(10),
@@ -311,6 +314,7 @@ pub(crate) fn openapi_document() -> serde_json::Value {
     let reply = |name: &str| schemas["replies"][name].clone();
     let parameter = |name: &str, required: bool, description: &str| serde_json::json!({ "name": name, "in": "query", "required": required, "description": description, "schema": { "type": "string" } });
     let lang = parameter("lang", false, "label language: en or zh");
+    let as_of = parameter("as_of", false, "read the graph as of this day (YYYY-MM-DD): only the facts in force then");
     let via = parameter("via", false, "relation groups or properties, comma separated");
     let avoid = parameter("avoid", false, "entities not to pass through, comma separated");
     let get = |summary: &str, parameters: Vec<serde_json::Value>, schema: serde_json::Value| {
@@ -349,13 +353,14 @@ pub(crate) fn openapi_document() -> serde_json::Value {
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "paths": {
-            "/api/describe": get("Everything known about an entity, with the quote and source of each fact", vec![entity("entity"), lang.clone()], reply("describe")),
+            "/api/describe": get("Everything known about an entity, with the quote and source of each fact", vec![entity("entity"), as_of.clone(), lang.clone()], reply("describe")),
+            "/api/timeline": get("An entity's dated facts and figures in date order, with the quote and source of each", vec![entity("entity"), as_of.clone(), lang.clone()], reply("timeline")),
             "/api/search": get("Entities by English or Chinese label or alias", vec![parameter("q", true, "text to look for"), number("limit", "the most hits"), lang.clone()], reply("search")),
-            "/api/path": get("How two entities are connected", vec![entity("from"), entity("to"), via.clone(), avoid.clone(), flag("directed", "follow edges forward only"), number("k", "the k shortest routes"), flag("all", "every simple route up to max_len"), number("max_len", "the longest route with all"), number("limit", "the most routes with all"), flag("evidence", "the quote and source of each edge"), lang.clone()], reply("path")),
-            "/api/neighbors": get("The neighbourhood of an entity", vec![entity("entity"), number("depth", "hops out"), via.clone(), avoid.clone(), lang.clone()], reply("neighbors")),
-            "/api/reach": get("Everything upstream or downstream of an entity, by tier", vec![entity("entity"), parameter("direction", false, "upstream or downstream"), number("max_depth", "the most tiers"), via.clone(), avoid.clone(), lang.clone()], reply("reach")),
-            "/api/common": get("Nearest shared ancestors and shared neighbours", vec![entity("a"), entity("b"), via.clone(), avoid.clone(), lang.clone()], reply("common")),
-            "/api/central": get("Entities ranked by degree or betweenness", vec![number("top", "how many"), parameter("by", false, "degree or betweenness"), via.clone(), avoid.clone(), lang.clone()], reply("central")),
+            "/api/path": get("How two entities are connected", vec![entity("from"), entity("to"), via.clone(), avoid.clone(), flag("directed", "follow edges forward only"), number("k", "the k shortest routes"), flag("all", "every simple route up to max_len"), number("max_len", "the longest route with all"), number("limit", "the most routes with all"), flag("evidence", "the quote and source of each edge"), as_of.clone(), lang.clone()], reply("path")),
+            "/api/neighbors": get("The neighbourhood of an entity", vec![entity("entity"), number("depth", "hops out"), via.clone(), avoid.clone(), as_of.clone(), lang.clone()], reply("neighbors")),
+            "/api/reach": get("Everything upstream or downstream of an entity, by tier", vec![entity("entity"), parameter("direction", false, "upstream or downstream"), number("max_depth", "the most tiers"), via.clone(), avoid.clone(), as_of.clone(), lang.clone()], reply("reach")),
+            "/api/common": get("Nearest shared ancestors and shared neighbours", vec![entity("a"), entity("b"), via.clone(), avoid.clone(), as_of.clone(), lang.clone()], reply("common")),
+            "/api/central": get("Entities ranked by degree or betweenness", vec![number("top", "how many"), parameter("by", false, "degree or betweenness"), via.clone(), avoid.clone(), as_of.clone(), lang.clone()], reply("central")),
             "/api/reports": get("The saved reports", vec![], reply("report list")),
             "/api/reports/{name}": get("One report, with its query", vec![serde_json::json!({ "name": "name", "in": "path", "required": true, "schema": { "type": "string" } })], reply("report show")),
             "/api/reports/{name}/run": { "get": {

@@ -4,6 +4,7 @@
 #![allow(unreachable_pub)]
 
 mod article;
+mod asof;
 mod browser;
 mod check;
 mod describe_search;
@@ -11,6 +12,7 @@ mod export;
 mod fuzz;
 mod habits;
 mod hardening;
+mod infer;
 mod paths;
 mod query;
 mod remote;

@@ -111,6 +111,18 @@ const CONTRACT: &[&[&str]] = &[
     &["export", "--format", "mermaid", "--via", "organization,supply"],
     &["export", "--format", "cytoscape", "--path", "Jiang Fan", "1688overseas"],
     &["export", "--format", "turtle", "--around", "Choice", "--depth", "1"],
+    // The graph as of a day: the same rewrite and views on every engine.
+    &["query", "SELECT ?org WHERE { entity:jiang-fan org:headOf ?org } ORDER BY ?org", "--as-of", "2024-06-30", "--format", "csv"],
+    &["query", "SELECT ?name WHERE { entity:jiang-fan org:headOf/rdfs:label ?name } ORDER BY ?name", "--as-of", "2025-01-01", "--format", "csv"],
+    &["query", "SELECT ?v WHERE { ?n sg:observationOf entity:choice ; sg:value ?v } ORDER BY ?v", "--as-of", "2023-06-30", "--format", "csv"],
+    &["describe", "蒋凡", "--as-of", "2025-01-01", "--format", "json"],
+    &["timeline", "AliExpress"],
+    &["path", "Jiang Fan", "AliExpress", "--as-of", "2025-01-01"],
+    &["report", "run", "person-role", "--param", "person=蒋凡", "--as-of", "2025-01-01"],
+    // Inference by rewriting, alone and with the day.
+    &["query", "SELECT ?unit WHERE { ?unit schema:parentOrganization entity:alibaba } ORDER BY ?unit", "--infer", "rdfs", "--format", "csv"],
+    &["query", "SELECT ?o WHERE { entity:jiang-fan org:memberOf ?o } ORDER BY ?o", "--infer", "rdfs", "--as-of", "2025-01-01", "--format", "csv"],
+    &["query", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a schema:Organization }", "--infer", "rdfs", "--format", "csv"],
 ];
 
 /// Lines of a CONSTRUCT answer in a stable order (engines order triples as they like).
