@@ -213,8 +213,22 @@ pub struct SearchArgs {
     /// The most hits to show.
     #[arg(long, default_value_t = 10)]
     pub limit: usize,
+    /// What to search: entity names (labels and aliases), or the words of quotes, notes and
+    /// descriptions, ranked.
+    #[arg(long = "in", value_enum, default_value = "names")]
+    pub within: SearchIn,
     #[arg(long, value_enum, default_value = "text")]
     pub format: TextFormat,
+}
+
+/// Where `search` looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum SearchIn {
+    /// Entity labels and aliases, in English and Chinese.
+    #[default]
+    Names,
+    /// The words of quotes, notes and descriptions, ranked (Chinese by character bigrams).
+    Quotes,
 }
 
 /// Arguments of `check`.

@@ -211,7 +211,7 @@ fn run(session: &Session, settings: &Settings, command: &Command, progress: &dyn
             (outcome, presentation, args.output.clone())
         }
         Command::Describe(args) => (lookup::describe(session, settings, args)?, text_or_json(args.format), None),
-        Command::Search(args) => (lookup::search(session, args)?, text_or_json(args.format), None),
+        Command::Search(args) => (lookup::search(session, settings, args)?, text_or_json(args.format), None),
         Command::Timeline(args) => (lookup::timeline(session, settings, args)?, text_or_json(args.format), None),
         Command::Check(args) => (data::check(session, args)?, text_or_json(args.format), None),
         Command::Draft(args) => {

@@ -11,6 +11,8 @@ pub mod backend;
 pub mod asof;
 /// RDFS inference on request, answered by rewriting queries.
 pub mod infer;
+/// Ranked search in quotes, notes and descriptions, in English and Chinese.
+pub mod textsearch;
 /// `check`: fact files validated, quotes verified against source texts.
 pub mod check;
 /// The one command grammar (clap).

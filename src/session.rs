@@ -61,6 +61,8 @@ struct Views {
     descriptions: Mutex<Descriptions>,
     /// The as-of views asked for at `state`, by day, each with the projection it implies.
     as_of: Mutex<AsOfViews>,
+    /// The word index of quotes, notes and descriptions (`search --in quotes`).
+    text_index: Mutex<Option<Cached<crate::textsearch::TextIndex>>>,
     /// The ontology's hierarchy, closed, for `--infer rdfs`.
     entailment: Mutex<Option<Cached<crate::infer::Entailment>>>,
 }
@@ -140,6 +142,12 @@ impl Session {
                 EntityIndex::from_stored,
             )
         })
+    }
+
+    /// The word index of quotes, notes and descriptions, built once per state of the data.
+    pub fn text_index(&self) -> Result<Arc<crate::textsearch::TextIndex>, Error> {
+        let state = self.state()?;
+        cached(&self.views.text_index, &state, || crate::textsearch::TextIndex::build(&self.backend))
     }
 
     /// The path projection, built once per state and shared by every path command.

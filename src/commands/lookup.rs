@@ -15,12 +15,15 @@ pub fn describe(session: &Session, settings: &Settings, args: &DescribeArgs) -> 
 }
 
 /// `search TEXT`.
-pub fn search(session: &Session, args: &SearchArgs) -> Result<Outcome, Error> {
+pub fn search(session: &Session, settings: &Settings, args: &SearchArgs) -> Result<Outcome, Error> {
     if args.text.trim().is_empty() {
         return Err(Error::input("empty search text", Some("give a name in English or Chinese".to_owned())));
     }
     if args.limit == 0 {
         return Err(Error::input("--limit must be at least 1", None));
+    }
+    if args.within == crate::cli::SearchIn::Quotes {
+        return search_words(session, settings, args);
     }
     let hits = session.index()?.search(&args.text, args.limit);
     let verdict = if hits.is_empty() { Verdict::NoResult } else { Verdict::Answered };
@@ -39,6 +42,21 @@ pub fn timeline(session: &Session, settings: &Settings, args: &DescribeArgs) -> 
     let mut outcome = Outcome::with_verdict(Reply::Timeline(Box::new(timeline)), verdict);
     if verdict == Verdict::NoResult {
         outcome.notes.push(format!("{} has no dated facts", args.entity));
+    }
+    Ok(outcome)
+}
+
+/// `search --in quotes TEXT`: the quotes, notes and descriptions that best match.
+fn search_words(session: &Session, settings: &Settings, args: &SearchArgs) -> Result<Outcome, Error> {
+    let index = session.text_index()?;
+    let ranked = index.search(&args.text, args.limit);
+    let labels = session.labels_for(index.about_of(&ranked))?;
+    let hits: Vec<_> =
+        ranked.iter().map(|(score, doc)| index.hit(*score, *doc, |iri| labels.label(iri, settings.lang))).collect();
+    let verdict = if hits.is_empty() { Verdict::NoResult } else { Verdict::Answered };
+    let mut outcome = Outcome::with_verdict(Reply::TextHits(hits), verdict);
+    if verdict == Verdict::NoResult {
+        outcome.notes.push(format!("no quote, note or description matches `{}`", args.text));
     }
     Ok(outcome)
 }

@@ -77,6 +77,8 @@ pub enum Reply {
     Description(Box<Description>),
     /// `search`: ranked hits.
     Hits(Vec<Hit>),
+    /// `search --in quotes`: ranked texts.
+    TextHits(Vec<crate::textsearch::TextHit>),
     /// `timeline`: an entity's dated facts in order.
     Timeline(Box<crate::timeline::Timeline>),
     /// `path`.
@@ -153,6 +155,7 @@ pub fn reply_schemas() -> serde_json::Value {
         ("describe", generator.subschema_for::<Description>()),
         ("search", generator.subschema_for::<Vec<Hit>>()),
         ("timeline", generator.subschema_for::<crate::timeline::Timeline>()),
+        ("search in quotes", generator.subschema_for::<Vec<crate::textsearch::TextHit>>()),
         ("path", generator.subschema_for::<paths::PathsReply>()),
         ("neighbors", generator.subschema_for::<paths::NeighborsReply>()),
         ("reach", generator.subschema_for::<paths::TiersReply>()),

@@ -290,3 +290,15 @@ pub fn timeline_text(t: &crate::timeline::Timeline, lang: Lang) -> String {
     }
     out
 }
+
+/// Ranked texts as a table: score, field, the entity it is about, the text.
+pub fn text_hits_text(hits: &[crate::textsearch::TextHit]) -> String {
+    let header = ["score", "field", "about", "text"].map(str::to_owned);
+    let rows: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| {
+            vec![format!("{:.2}", h.score), h.field.clone(), h.about_label.clone().unwrap_or_default(), h.text.clone()]
+        })
+        .collect();
+    super::table::text_table(&header, &rows) + "\n"
+}

@@ -157,6 +157,7 @@ fn command_for(route: &str, params: &Params) -> Result<Option<Command>, Error> {
         "search" => Command::Search(SearchArgs {
             text: params.required("q")?,
             limit: params.number("limit")?.unwrap_or(10),
+            within: params.choice::<crate::cli::SearchIn>("in")?.unwrap_or_default(),
             format: json,
         }),
         "path" => Command::Path(PathArgs {
@@ -355,7 +356,7 @@ pub(crate) fn openapi_document() -> serde_json::Value {
         "paths": {
             "/api/describe": get("Everything known about an entity, with the quote and source of each fact", vec![entity("entity"), as_of.clone(), lang.clone()], reply("describe")),
             "/api/timeline": get("An entity's dated facts and figures in date order, with the quote and source of each", vec![entity("entity"), as_of.clone(), lang.clone()], reply("timeline")),
-            "/api/search": get("Entities by English or Chinese label or alias", vec![parameter("q", true, "text to look for"), number("limit", "the most hits"), lang.clone()], reply("search")),
+            "/api/search": get("Entities by English or Chinese label or alias", vec![parameter("q", true, "text to look for"), parameter("in", false, "names (labels and aliases, the default) or quotes (the words of quotes, notes and descriptions, ranked)"), number("limit", "the most hits"), lang.clone()], serde_json::json!({ "oneOf": [reply("search"), reply("search in quotes")] })),
             "/api/path": get("How two entities are connected", vec![entity("from"), entity("to"), via.clone(), avoid.clone(), flag("directed", "follow edges forward only"), number("k", "the k shortest routes"), flag("all", "every simple route up to max_len"), number("max_len", "the longest route with all"), number("limit", "the most routes with all"), flag("evidence", "the quote and source of each edge"), as_of.clone(), lang.clone()], reply("path")),
             "/api/neighbors": get("The neighbourhood of an entity", vec![entity("entity"), number("depth", "hops out"), via.clone(), avoid.clone(), as_of.clone(), lang.clone()], reply("neighbors")),
             "/api/reach": get("Everything upstream or downstream of an entity, by tier", vec![entity("entity"), parameter("direction", false, "upstream or downstream"), number("max_depth", "the most tiers"), via.clone(), avoid.clone(), as_of.clone(), lang.clone()], reply("reach")),

@@ -24,4 +24,5 @@ mod serve;
 mod sources;
 mod store;
 mod util;
+mod words;
 mod w3c;
