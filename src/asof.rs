@@ -305,85 +305,9 @@ impl Rewriter<'_> {
                     *pattern = expanded;
                 }
             }
-            P::Values { .. } | P::Service { .. } => {}
-            P::Join { left, right } | P::Union { left, right } | P::Minus { left, right } | P::Lateral { left, right } => {
-                self.pattern(left)?;
-                self.pattern(right)?;
-            }
-            P::LeftJoin { left, right, expression } => {
-                self.pattern(left)?;
-                self.pattern(right)?;
-                if let Some(expression) = expression {
-                    self.expression(expression)?;
-                }
-            }
-            P::Filter { expr, inner } => {
-                self.pattern(inner)?;
-                self.expression(expr)?;
-            }
-            P::Extend { inner, expression, .. } => {
-                self.pattern(inner)?;
-                self.expression(expression)?;
-            }
-            P::OrderBy { inner, expression } => {
-                self.pattern(inner)?;
-                for order in expression {
-                    match order {
-                        spargebra::algebra::OrderExpression::Asc(e) | spargebra::algebra::OrderExpression::Desc(e) => {
-                            self.expression(e)?
-                        }
-                    }
-                }
-            }
-            P::Group { inner, aggregates, .. } => {
-                self.pattern(inner)?;
-                for (_, aggregate) in aggregates {
-                    if let spargebra::algebra::AggregateExpression::FunctionCall { expr, .. } = aggregate {
-                        self.expression(expr)?;
-                    }
-                }
-            }
-            P::Graph { inner, .. }
-            | P::Project { inner, .. }
-            | P::Distinct { inner }
-            | P::Reduced { inner }
-            | P::Slice { inner, .. } => self.pattern(inner)?,
+            _ => crate::algebra::children_mut(pattern, &mut |child| self.pattern(child))?,
         }
         Ok(())
-    }
-
-    fn expression(&mut self, expression: &mut Expression) -> Result<(), Error> {
-        use Expression as E;
-        match expression {
-            E::NamedNode(_) | E::Literal(_) | E::Variable(_) | E::Bound(_) => Ok(()),
-            E::Or(a, b)
-            | E::And(a, b)
-            | E::Equal(a, b)
-            | E::SameTerm(a, b)
-            | E::Greater(a, b)
-            | E::GreaterOrEqual(a, b)
-            | E::Less(a, b)
-            | E::LessOrEqual(a, b)
-            | E::Add(a, b)
-            | E::Subtract(a, b)
-            | E::Multiply(a, b)
-            | E::Divide(a, b) => {
-                self.expression(a)?;
-                self.expression(b)
-            }
-            E::UnaryPlus(a) | E::UnaryMinus(a) | E::Not(a) => self.expression(a),
-            E::In(a, list) => {
-                self.expression(a)?;
-                list.iter_mut().try_for_each(|e| self.expression(e))
-            }
-            E::Exists(pattern) => self.pattern(pattern),
-            E::If(a, b, c) => {
-                self.expression(a)?;
-                self.expression(b)?;
-                self.expression(c)
-            }
-            E::Coalesce(list) | E::FunctionCall(_, list) => list.iter_mut().try_for_each(|e| self.expression(e)),
-        }
     }
 
     /// A basic graph pattern, followed by a MINUS of the hidden rows of each of its triple

@@ -17,7 +17,7 @@ use crate::backend::Backend;
 use crate::error::Error;
 use crate::vocab::std_terms::RDF_TYPE;
 use oxigraph::model::{NamedNode, Term, Variable};
-use spargebra::algebra::{Expression, GraphPattern, PropertyPathExpression};
+use spargebra::algebra::{GraphPattern, PropertyPathExpression};
 use spargebra::term::{NamedNodePattern, TermPattern, TriplePattern};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -141,67 +141,12 @@ impl Rewriter<'_> {
                 *pattern = self.bgp(patterns);
             }
             P::Path { path, .. } => self.path(path),
-            P::Values { .. } | P::Service { .. } => {}
-            P::Join { left, right } | P::Union { left, right } | P::Minus { left, right } | P::Lateral { left, right } => {
-                self.pattern(left);
-                self.pattern(right);
+            _ => {
+                let _ = crate::algebra::children_mut(pattern, &mut |child| -> Result<(), std::convert::Infallible> {
+                    self.pattern(child);
+                    Ok(())
+                });
             }
-            P::LeftJoin { left, right, expression } => {
-                self.pattern(left);
-                self.pattern(right);
-                if let Some(expression) = expression {
-                    self.expression(expression);
-                }
-            }
-            P::Filter { expr, inner } => {
-                self.pattern(inner);
-                self.expression(expr);
-            }
-            P::Extend { inner, expression, .. } => {
-                self.pattern(inner);
-                self.expression(expression);
-            }
-            P::OrderBy { inner, .. }
-            | P::Group { inner, .. }
-            | P::Graph { inner, .. }
-            | P::Project { inner, .. }
-            | P::Distinct { inner }
-            | P::Reduced { inner }
-            | P::Slice { inner, .. } => self.pattern(inner),
-        }
-    }
-
-    fn expression(&mut self, expression: &mut Expression) {
-        use Expression as E;
-        match expression {
-            E::Exists(pattern) => self.pattern(pattern),
-            E::Or(a, b)
-            | E::And(a, b)
-            | E::Equal(a, b)
-            | E::SameTerm(a, b)
-            | E::Greater(a, b)
-            | E::GreaterOrEqual(a, b)
-            | E::Less(a, b)
-            | E::LessOrEqual(a, b)
-            | E::Add(a, b)
-            | E::Subtract(a, b)
-            | E::Multiply(a, b)
-            | E::Divide(a, b) => {
-                self.expression(a);
-                self.expression(b);
-            }
-            E::UnaryPlus(a) | E::UnaryMinus(a) | E::Not(a) => self.expression(a),
-            E::If(a, b, c) => {
-                self.expression(a);
-                self.expression(b);
-                self.expression(c);
-            }
-            E::In(a, list) => {
-                self.expression(a);
-                list.iter_mut().for_each(|e| self.expression(e));
-            }
-            E::Coalesce(list) | E::FunctionCall(_, list) => list.iter_mut().for_each(|e| self.expression(e)),
-            E::NamedNode(_) | E::Literal(_) | E::Variable(_) | E::Bound(_) => {}
         }
     }
 

@@ -5,6 +5,8 @@
 
 /// `timeline`: an entity's dated facts in date order, with their sources.
 pub mod timeline;
+/// Walking a query's algebra, for the rewrites.
+pub mod algebra;
 /// The backend seam: the embedded oxigraph store or a remote SPARQL engine.
 pub mod backend;
 /// The graph as of a day: facts in force, as a view every command reads.
@@ -13,6 +15,8 @@ pub mod asof;
 pub mod infer;
 /// Ranked search in quotes, notes and descriptions, in English and Chinese.
 pub mod textsearch;
+/// The project's own SERVICEs (paths, text search), answered on the cached views.
+pub mod services;
 /// `check`: fact files validated, quotes verified against source texts.
 pub mod check;
 /// The one command grammar (clap).

@@ -107,7 +107,7 @@ pub fn execute(session: &Session, command: &MeasureCommand) -> Result<String, Er
                 date: args.date.clone(),
                 ..crate::draft::Request::default()
             };
-            let draft = crate::commands::draft::build(session, &text, &request)?;
+            let draft = session.draft(&text, &request)?;
             let mut files = Vec::new();
             for path in &args.facts {
                 let text = crate::input::read_text(path)?;

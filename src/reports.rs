@@ -324,6 +324,7 @@ pub fn run_report(session: &Session, settings: &Settings, report: &Report, given
         values.push((name.to_owned(), value.to_owned()));
     }
     let mut options = session.query_options(settings)?;
+    crate::services::attach(&mut options, session, settings);
     for param in &report.params {
         let value = values
             .iter()

@@ -261,6 +261,34 @@ impl Session {
         Ok(restricted)
     }
 
+    /// The draft of `text` against the graph's entities and ontology (`draft`).
+    pub fn draft(&self, text: &str, request: &crate::draft::Request) -> Result<crate::draft::Draft, Error> {
+        let schema = self.schema()?;
+        let index = self.index()?;
+        let metrics: std::collections::BTreeSet<String> = self
+            .backend
+            .select("SELECT ?m WHERE { ?m a sg:Metric }")?
+            .into_iter()
+            .filter_map(|row| match row.into_iter().next().flatten() {
+                Some(oxigraph::model::Term::NamedNode(node)) => Some(node.into_string()),
+                _ => None,
+            })
+            .collect();
+        let known: Vec<crate::draft::KnownEntity> = index
+            .entities()
+            .iter()
+            .filter_map(|names| {
+                let id = names.iri.strip_prefix(crate::vocab::ENTITY)?;
+                crate::facts::is_valid_id(id).then(|| crate::draft::KnownEntity {
+                    id: id.to_owned(),
+                    names: names.en.iter().chain(names.zh.iter()).chain(names.aliases.iter()).cloned().collect(),
+                    is_metric: metrics.contains(&names.iri),
+                })
+            })
+            .collect();
+        Ok(crate::draft::draft(text, request, &known, &crate::draft::Cues::from_schema(&schema)))
+    }
+
     /// The query options for these settings.
     pub fn query_options(&self, settings: &Settings) -> Result<QueryOptions, Error> {
         Ok(QueryOptions {
@@ -279,6 +307,7 @@ impl Session {
             } else {
                 None
             },
+            local_services: Vec::new(),
         })
     }
 }

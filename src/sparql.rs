@@ -36,6 +36,15 @@ pub struct QueryOptions {
     /// Find what the ontology entails (`--infer rdfs`): the query is rewritten over the
     /// hierarchy read once per store state.
     pub infer: Option<std::sync::Arc<crate::infer::Entailment>>,
+    /// SERVICEs answered here, by IRI: each evaluated once and joined as a VALUES table
+    /// (the path and text SERVICEs of `services`).
+    pub local_services: Vec<(String, std::sync::Arc<dyn LocalService>)>,
+}
+
+/// A SERVICE evaluated by the program itself: its group pattern in, a VALUES table out.
+pub trait LocalService: Send + Sync {
+    /// The solutions of the SERVICE's pattern, as a VALUES table.
+    fn evaluate(&self, pattern: &spargebra::algebra::GraphPattern) -> Result<spargebra::algebra::GraphPattern, Error>;
 }
 
 /// The deepest bracket nesting a query may have; deeper ones are refused before parsing,
@@ -139,6 +148,15 @@ fn parser(options: &QueryOptions) -> Result<SparqlParser, Error> {
 fn run_query(backend: &Backend, query: spargebra::Query, options: &QueryOptions) -> Result<Answer, Error> {
     let mut query = query;
     bind_values(&mut query, &options.substitutions)?;
+    if !options.local_services.is_empty() {
+        let pattern = match &mut query {
+            spargebra::Query::Select { pattern, .. }
+            | spargebra::Query::Construct { pattern, .. }
+            | spargebra::Query::Describe { pattern, .. }
+            | spargebra::Query::Ask { pattern, .. } => pattern,
+        };
+        answer_local_services(pattern, &options.local_services)?;
+    }
     if !options.allow_service && uses_service(query_pattern(&query)) {
         return Err(Error::input(
             "SERVICE would call the network, which is off",
@@ -159,6 +177,27 @@ fn run_query(backend: &Backend, query: spargebra::Query, options: &QueryOptions)
         Answer::Graph(triples) if describe => Ok(Answer::Graph(view.filter_triples(triples))),
         answer => Ok(answer),
     }
+}
+
+/// Replaces each SERVICE the program answers itself (in patterns and EXISTS filters) by the
+/// VALUES table it evaluates to.
+fn answer_local_services(
+    pattern: &mut spargebra::algebra::GraphPattern,
+    services: &[(String, std::sync::Arc<dyn LocalService>)],
+) -> Result<(), Error> {
+    use spargebra::algebra::GraphPattern as P;
+    if let P::Service { name: spargebra::term::NamedNodePattern::NamedNode(name), inner, silent } = pattern {
+        if let Some((_, service)) = services.iter().find(|(iri, _)| iri == name.as_str()) {
+            let answer = match service.evaluate(inner) {
+                Ok(answer) => answer,
+                Err(_) if *silent => P::Values { variables: Vec::new(), bindings: vec![Vec::new()] },
+                Err(error) => return Err(error),
+            };
+            *pattern = answer;
+            return Ok(());
+        }
+    }
+    crate::algebra::children_mut(pattern, &mut |child| answer_local_services(child, services))
 }
 
 /// Binds variables by joining a one-row VALUES block at the heart of the query's pattern:

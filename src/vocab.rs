@@ -10,6 +10,10 @@ use oxigraph::model::NamedNodeRef;
 pub const SG: &str = "https://w3id.org/stratagraph/ontology#";
 /// The entity namespace: every entity, claim, observation and source made from fact files.
 pub const ENTITY: &str = "https://w3id.org/stratagraph/id/";
+/// The path SERVICE and its terms (`sgpath:`).
+pub const PATH_SERVICE: &str = "https://w3id.org/stratagraph/path#";
+/// The text-search SERVICE and its terms (`sgtext:`).
+pub const TEXT_SERVICE: &str = "https://w3id.org/stratagraph/text#";
 
 /// Prefixes predeclared for SPARQL, prefixed names and compact rendering, in render order.
 pub const PREFIXES: &[(&str, &str)] = &[
@@ -25,6 +29,8 @@ pub const PREFIXES: &[(&str, &str)] = &[
     ("schema", "https://schema.org/"),
     ("foaf", "http://xmlns.com/foaf/0.1/"),
     ("dcterms", "http://purl.org/dc/terms/"),
+    ("sgpath", PATH_SERVICE),
+    ("sgtext", TEXT_SERVICE),
 ];
 
 const fn n(iri: &'static str) -> NamedNodeRef<'static> {

@@ -3,7 +3,7 @@
 
 use super::{Outcome, Reply};
 use crate::cli::DraftArgs;
-use crate::draft::{Cues, KnownEntity, Request};
+use crate::draft::Request;
 use crate::error::Error;
 use crate::session::Session;
 use std::path::{Component, Path, PathBuf};
@@ -21,7 +21,7 @@ pub fn draft(session: &Session, args: &DraftArgs) -> Result<Outcome, Error> {
             .map_err(|message| Error::input(format!("--date {date}: {message}"), Some("write YYYY-MM-DD".to_owned())))?;
     }
     let text = crate::input::read_text(&args.article)?;
-    let draft = build(session, &text, &request(args))?;
+    let draft = session.draft(&text, &request(args))?;
     let note = format!(
         "drafted {} sentences: {} known entities named, {} candidate entities, {} candidate relations, {} figures",
         draft.sentences,
@@ -31,34 +31,6 @@ pub fn draft(session: &Session, args: &DraftArgs) -> Result<Outcome, Error> {
         draft.figures.len()
     );
     Ok(Outcome::found(Reply::Draft(Box::new(draft))).with_note(note))
-}
-
-/// The draft of `text` against the session's graph.
-pub fn build(session: &Session, text: &str, request: &Request) -> Result<crate::draft::Draft, Error> {
-    let schema = session.schema()?;
-    let index = session.index()?;
-    let metrics: std::collections::BTreeSet<String> = session
-        .backend
-        .select("SELECT ?m WHERE { ?m a sg:Metric }")?
-        .into_iter()
-        .filter_map(|row| match row.into_iter().next().flatten() {
-            Some(oxigraph::model::Term::NamedNode(node)) => Some(node.into_string()),
-            _ => None,
-        })
-        .collect();
-    let known: Vec<KnownEntity> = index
-        .entities()
-        .iter()
-        .filter_map(|names| {
-            let id = names.iri.strip_prefix(crate::vocab::ENTITY)?;
-            crate::facts::is_valid_id(id).then(|| KnownEntity {
-                id: id.to_owned(),
-                names: names.en.iter().chain(names.zh.iter()).chain(names.aliases.iter()).cloned().collect(),
-                is_metric: metrics.contains(&names.iri),
-            })
-        })
-        .collect();
-    Ok(crate::draft::draft(text, request, &known, &Cues::from_schema(&schema)))
 }
 
 fn request(args: &DraftArgs) -> Request {

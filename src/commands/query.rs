@@ -27,6 +27,7 @@ pub fn query(session: &Session, settings: &Settings, args: &QueryArgs) -> Result
         ));
     }
     let mut options = session.query_options(settings)?;
+    crate::services::attach(&mut options, session, settings);
     options.allow_update = args.update;
     options.base = args.base.clone().or_else(|| args.file.as_deref().and_then(file_iri));
     let answer = crate::sparql::run(&session.backend, &text, &options)?;

@@ -186,7 +186,9 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
         (None, None) => None,
     };
     let triples: Vec<(String, String, String)> = if let Some((name, text)) = &construct {
-        let answer = crate::sparql::run(&session.backend, text, &session.query_options(settings)?)?;
+        let mut options = session.query_options(settings)?;
+        crate::services::attach(&mut options, session, settings);
+        let answer = crate::sparql::run(&session.backend, text, &options)?;
         let crate::sparql::Answer::Graph(graph) = answer else {
             return Err(Error::input(
                 format!("{name} is not a CONSTRUCT query"),

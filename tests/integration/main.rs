@@ -21,6 +21,7 @@ mod replies;
 mod reports;
 mod review;
 mod serve;
+mod services;
 mod sources;
 mod store;
 mod util;

@@ -1,0 +1,74 @@
+//! The project's SERVICEs inside SPARQL (issue 15): routes on the path projection and ranked
+//! text hits, joined with graph patterns, with the expected rows written out.
+
+use crate::util::Test;
+
+fn csv(query: &str, extra: &[&str]) -> String {
+    let mut args = vec!["query", query, "--format", "csv"];
+    args.extend(extra);
+    Test::new().args(args).run().success().stdout.replace("https://w3id.org/stratagraph/id/", "").replace("https://w3id.org/stratagraph/ontology#", "sg:")
+}
+
+#[test]
+fn platforms_within_three_supply_hops_of_1688_that_compete_with_temu_and_the_route() {
+    let platforms = "SELECT DISTINCT ?platform ?length WHERE {
+      SERVICE sgpath: { [] sgpath:source entity:alibaba-1688 ; sgpath:target ?platform ; sgpath:via \"supply\" ;
+                           sgpath:maxLength 3 ; sgpath:length ?length }
+      ?platform sg:competesWith|^sg:competesWith entity:temu .
+    } ORDER BY ?platform";
+    assert_eq!(csv(platforms, &[]), "platform,length\r\naliexpress,3\r\n");
+    let route = "SELECT ?position ?s ?p ?o WHERE {
+      SERVICE sgpath: { [] sgpath:source entity:alibaba-1688 ; sgpath:target entity:aliexpress ; sgpath:via \"supply\" ;
+                           sgpath:position ?position ; sgpath:edgeSubject ?s ; sgpath:edgeProperty ?p ; sgpath:edgeObject ?o }
+    } ORDER BY ?position";
+    assert_eq!(
+        csv(route, &[]),
+        "position,s,p,o\r\n1,taobao,sg:sourcesFrom,alibaba-1688\r\n2,individual-sellers,sg:sellsOn,taobao\r\n3,individual-sellers,sg:sellsOn,aliexpress\r\n"
+    );
+}
+
+#[test]
+fn k_shortest_names_and_the_day() {
+    let k = "SELECT ?route ?length WHERE { SERVICE sgpath: { [] sgpath:source \"Jiang Fan\" ; sgpath:target \"1688overseas\" ;
+               sgpath:algorithm \"kShortest\" ; sgpath:k 3 ; sgpath:route ?route ; sgpath:length ?length } } ORDER BY ?route";
+    assert_eq!(csv(k, &[]), "route,length\r\n1,2\r\n2,2\r\n3,3\r\n");
+    // The SERVICE reads the projection as of the day.
+    let heads = "SELECT ?length WHERE { SERVICE sgpath: { [] sgpath:source entity:jiang-fan ; sgpath:target entity:aliexpress ; sgpath:length ?length } }";
+    assert_eq!(csv(heads, &["--as-of", "2024-06-30"]), "length\r\n1\r\n");
+    assert_eq!(csv(heads, &["--as-of", "2025-01-01"]), "length\r\n2\r\n");
+}
+
+#[test]
+fn text_hits_join_the_graph() {
+    let query = "SELECT ?about ?score ?text WHERE {
+      SERVICE sgtext: { [] sgtext:query \"托管\" ; sgtext:limit 20 ; sgtext:score ?score ; sgtext:text ?text ; sgtext:about ?about }
+      ?about a sg:Program .
+    } ORDER BY DESC(?score) ?text";
+    assert_eq!(
+        csv(query, &[]),
+        "about,score,text\r\n\
+         choice,4.081,AliExpress's full-managed (托管) business line.\r\n\
+         choice,3.754,主打托管的Choice业务\r\n\
+         cross-border-worry-free-hosting,3.68,“跨境无忧托管”服务\r\n\
+         choice,2.843,2023年3月起，主打托管的Choice业务逐市场铺开\r\n"
+    );
+}
+
+#[test]
+fn a_service_that_cannot_run_says_why() {
+    let run = |query: &str| Test::new().args(["query", query]).run();
+    run("SELECT * WHERE { SERVICE sgpath: { [] sgpath:source ?x ; sgpath:target entity:temu } }")
+        .code(2)
+        .stderr_has("`source` cannot be bound")
+        .stderr_has("takes a constant");
+    run("SELECT * WHERE { SERVICE sgpath: { [] sgpath:sauce entity:temu } }").code(2).stderr_has("its inputs: source, target");
+    run("SELECT * WHERE { SERVICE sgpath: { [] sgpath:source entity:temu ; sgpath:target entity:aliexpress ; sgpath:algorithm \"fastest\" } }")
+        .code(2)
+        .stderr_has("unknown algorithm `fastest`");
+    run("SELECT * WHERE { SERVICE sgtext: { [] sgtext:hit ?h } }").code(2).stderr_has("needs a sgtext:query");
+    // SILENT: no rows instead of the error.
+    Test::new()
+        .args(["query", "SELECT * WHERE { SERVICE SILENT sgpath: { [] sgpath:sauce entity:temu } }", "--format", "csv"])
+        .run()
+        .success();
+}
