@@ -247,7 +247,22 @@ pub fn write_ecosystem(eco: &Ecosystem, format: GenFormat, out: &mut dyn Write) 
                 )?;
             }
             for (n, (s, p, o)) in eco.edges.iter().enumerate() {
-                writeln!(out, "[[relation]]\nsubject = \"{}\"\nproperty = \"{p}\"\nobject = \"{}\"\nquote = \"synthetic fact {n}\"\n", id(*s), id(*o))?;
+                // Words in both languages for the text search, and dates on every fifth
+                // relation (an end on every fifteenth) for the as-of view.
+                let quote = format!(
+                    "synthetic fact {n}: {} and {}",
+                    english_label(eco.kinds[*s].0, *s),
+                    chinese_label(eco.kinds[*o].0, *o)
+                );
+                write!(out, "[[relation]]\nsubject = \"{}\"\nproperty = \"{p}\"\nobject = \"{}\"\n", id(*s), id(*o))?;
+                if n % 5 == 0 {
+                    let start = 2016 + n % 9;
+                    write!(out, "start = \"{start}\"\n")?;
+                    if n % 15 == 0 {
+                        write!(out, "end = \"{}\"\n", start + 2)?;
+                    }
+                }
+                writeln!(out, "quote = \"{quote}\"\n")?;
             }
         }
     }

@@ -147,7 +147,15 @@ impl Session {
     /// The word index of quotes, notes and descriptions, built once per state of the data.
     pub fn text_index(&self) -> Result<Arc<crate::textsearch::TextIndex>, Error> {
         let state = self.state()?;
-        cached(&self.views.text_index, &state, || crate::textsearch::TextIndex::build(&self.backend))
+        cached(&self.views.text_index, &state, || {
+            crate::views::remembered(
+                &self.backend,
+                "text-index",
+                || crate::textsearch::TextIndex::build(&self.backend),
+                Clone::clone,
+                Some,
+            )
+        })
     }
 
     /// The path projection, built once per state and shared by every path command.

@@ -10,12 +10,12 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 /// One text of the graph.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Doc {
     /// The node the text is on (a claim, an observation, an entity).
     node: String,
-    /// `quote`, `note` or `description`.
-    field: &'static str,
+    /// Which of `FIELDS` it is.
+    field: u8,
     text: String,
     /// The entity the fact is about (the claim's subject, the figure's entity, the entity).
     about: Option<String>,
@@ -23,8 +23,11 @@ struct Doc {
     length: u32,
 }
 
-/// The index: term → (document, count).
-#[derive(Debug, Default)]
+/// The fields indexed, in the order `Doc::field` numbers them.
+const FIELDS: [&str; 3] = ["quote", "note", "description"];
+
+/// The index: term → (document, count). Kept between processes like the other views.
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TextIndex {
     docs: Vec<Doc>,
     postings: BTreeMap<String, Vec<(u32, u16)>>,
@@ -127,9 +130,9 @@ impl TextIndex {
                 continue;
             };
             let field = match p.as_str().rsplit(['#', '/']).next() {
-                Some("quote") => "quote",
-                Some("note") => "note",
-                _ => "description",
+                Some("quote") => 0,
+                Some("note") => 1,
+                _ => 2,
             };
             // A claim names its subject, a figure its entity; a description is on the entity.
             let about = match about {
@@ -213,7 +216,7 @@ impl TextIndex {
         let d = &self.docs[doc];
         TextHit {
             score: (score * 1000.0).round() / 1000.0,
-            field: d.field.to_owned(),
+            field: FIELDS.get(usize::from(d.field)).copied().unwrap_or("description").to_owned(),
             text: d.text.clone(),
             node: d.node.clone(),
             about_label: d.about.as_deref().map(&label),
