@@ -89,6 +89,18 @@ pub struct AsOfView {
     node_predicates: BTreeSet<NamedNode>,
     /// The hidden triples between IRIs, as strings, for the projection's edges.
     hidden_edges: HashSet<(String, String, String)>,
+    /// Every hidden triple, (subject, predicate, object), for `keeps`.
+    hidden_lookup: HashSet<Fact>,
+}
+
+/// A view as it is kept between processes: terms in N-Triples syntax.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct StoredView {
+    day: Day,
+    hidden_nodes: Vec<String>,
+    /// (predicate, subject, object).
+    hidden_triples: Vec<(String, String, String)>,
+    node_predicates: Vec<String>,
 }
 
 /// How many rows go into one VALUES block of the view's own queries.
@@ -180,6 +192,7 @@ impl AsOfView {
             if let Term::NamedNode(object) = &o {
                 view.hidden_edges.insert((s.as_str().to_owned(), p.as_str().to_owned(), object.as_str().to_owned()));
             }
+            view.hidden_lookup.insert((s.clone(), p.clone(), o.clone()));
             view.hidden_triples.entry(p).or_default().push((s, o));
         }
         // The predicates the hidden nodes carry.
@@ -198,6 +211,41 @@ impl AsOfView {
         Ok(view)
     }
 
+    /// The view in the form kept on disk.
+    pub fn to_stored(&self) -> StoredView {
+        StoredView {
+            day: self.day,
+            hidden_nodes: self.hidden_nodes.iter().map(|n| n.as_str().to_owned()).collect(),
+            hidden_triples: self
+                .hidden_triples
+                .iter()
+                .flat_map(|(p, rows)| rows.iter().map(move |(s, o)| (p.as_str().to_owned(), s.as_str().to_owned(), o.to_string())))
+                .collect(),
+            node_predicates: self.node_predicates.iter().map(|n| n.as_str().to_owned()).collect(),
+        }
+    }
+
+    /// The view back from its kept form; `None` when a term does not parse.
+    pub fn from_stored(stored: StoredView) -> Option<AsOfView> {
+        let mut view = AsOfView { day: stored.day, ..AsOfView::default() };
+        for node in stored.hidden_nodes {
+            view.hidden_nodes.insert(NamedNode::new(node).ok()?);
+        }
+        for (p, s, o) in stored.hidden_triples {
+            let (p, s) = (NamedNode::new(p).ok()?, NamedNode::new(s).ok()?);
+            let o: Term = o.parse().ok()?;
+            if let Term::NamedNode(object) = &o {
+                view.hidden_edges.insert((s.as_str().to_owned(), p.as_str().to_owned(), object.as_str().to_owned()));
+            }
+            view.hidden_lookup.insert((s.clone(), p.clone(), o.clone()));
+            view.hidden_triples.entry(p).or_default().push((s, o));
+        }
+        for p in stored.node_predicates {
+            view.node_predicates.insert(NamedNode::new(p).ok()?);
+        }
+        Some(view)
+    }
+
     /// How many claim and observation nodes, and asserted triples, the day hides.
     pub fn hidden_counts(&self) -> (usize, usize) {
         (self.hidden_nodes.len(), self.hidden_triples.values().map(Vec::len).sum())
@@ -209,8 +257,8 @@ impl AsOfView {
             if self.hidden_nodes.contains(s) {
                 return false;
             }
-            if let Some(rows) = self.hidden_triples.get(predicate) {
-                return !rows.iter().any(|(hs, ho)| hs == s && ho == object);
+            if self.hidden_triples.contains_key(predicate) {
+                return !self.hidden_lookup.contains(&(s.clone(), predicate.clone(), object.clone()));
             }
         }
         true

@@ -243,7 +243,13 @@ impl Session {
         if let Some(found) = cache.by_day.get(&day) {
             return Ok(Some(found.clone()));
         }
-        let view = Arc::new(crate::asof::AsOfView::build(&self.backend, day)?);
+        let view = Arc::new(crate::views::remembered(
+            &self.backend,
+            &format!("as-of-{}", crate::asof::day_text(day)),
+            || crate::asof::AsOfView::build(&self.backend, day),
+            crate::asof::AsOfView::to_stored,
+            crate::asof::AsOfView::from_stored,
+        )?);
         cache.by_day.insert(day, view.clone());
         Ok(Some(view))
     }
