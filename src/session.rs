@@ -269,7 +269,13 @@ impl Session {
                 return Ok(found.clone());
             }
         }
-        let restricted = Arc::new(whole.without_edges(|s, p, o| view.hides_edge(s, p, o)));
+        let restricted = Arc::new(crate::views::remembered(
+            &self.backend,
+            &format!("projection-as-of-{}", crate::asof::day_text(day)),
+            || Ok(whole.without_edges(|s, p, o| view.hides_edge(s, p, o))),
+            crate::paths::Projection::to_stored,
+            crate::paths::Projection::from_stored,
+        )?);
         let mut cache = self.views.as_of.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         cache.projections.insert(day, restricted.clone());
         Ok(restricted)
