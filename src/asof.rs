@@ -14,8 +14,10 @@
 //! answers: the claim and observation nodes out of force, and the asserted triples that no
 //! claim in force (nor an undated claim) still supports. Queries see the view through a
 //! rewrite of their algebra, never of their text: every triple pattern that could match a
-//! hidden triple is followed by a `MINUS` of the hidden rows, so the same query runs on the
-//! embedded store and on a remote engine. The path commands read the projection without the
+//! hidden triple is followed by a `MINUS` of the hidden rows (a FILTER on a remote engine), so
+//! the same query runs on the embedded store and on a remote engine. A fixed-length property
+//! path is written out step by step; a repeated one over changing facts is answered by a
+//! `RepeatedPaths` the caller gives (the projection of the day) and joins as VALUES. The path commands read the projection without the
 //! hidden edges, and `describe` drops them from the neighbourhood it reads.
 
 use crate::backend::Backend;
@@ -289,7 +291,12 @@ impl AsOfView {
     /// rows as FILTERs, which every engine evaluates alike (Virtuoso 7 ignores a MINUS whose
     /// right side is a VALUES table); without it they are a MINUS, a hash anti-join on the
     /// embedded store, so the cost does not grow with the rows hidden.
-    pub fn restrict(&self, query: &mut spargebra::Query, portable: bool) -> Result<(), Error> {
+    pub fn restrict(
+        &self,
+        query: &mut spargebra::Query,
+        portable: bool,
+        repeated: Option<&dyn RepeatedPaths>,
+    ) -> Result<(), Error> {
         if self.is_empty() {
             return Ok(());
         }
@@ -301,7 +308,7 @@ impl AsOfView {
         };
         let mut affected: HashSet<NamedNode> = self.hidden_triples.keys().cloned().collect();
         affected.extend(self.node_predicates.iter().cloned());
-        let mut rewriter = Rewriter { view: self, affected, fresh: 0, portable };
+        let mut rewriter = Rewriter { view: self, affected, fresh: 0, portable, repeated };
         rewriter.pattern(pattern)
     }
 }
@@ -323,6 +330,8 @@ struct Rewriter<'a> {
     fresh: usize,
     /// Hidden rows as FILTERs rather than MINUS.
     portable: bool,
+    /// Answers repeated paths over changing facts, when the caller can.
+    repeated: Option<&'a dyn RepeatedPaths>,
 }
 
 fn ground(term: &Term) -> Option<GroundTerm> {
@@ -545,6 +554,26 @@ impl Rewriter<'_> {
                     }),
                 }
             }
+            Path::ZeroOrMore(inner) | Path::OneOrMore(inner) | Path::ZeroOrOne(inner) if self.repeated.is_some() => {
+                let Some(steps) = simple_steps(inner) else {
+                    return Err(Error::input(
+                        format!("--as-of cannot restrict the repeated property path `{path}`: only a repeated property, its inverse or alternatives of them can be"),
+                        Some("write the steps out (p/p/p), or find the route with `path --as-of`".to_owned()),
+                    ));
+                };
+                let (min, max) = match path {
+                    Path::OneOrMore(_) => (1, None),
+                    Path::ZeroOrOne(_) => (0, Some(1)),
+                    _ => (0, None),
+                };
+                let constant = |t: &TermPattern| match t {
+                    TermPattern::NamedNode(n) => Some(n.clone()),
+                    _ => None,
+                };
+                let request = RepeatedPath { steps, from: constant(&subject), to: constant(&object), min, max };
+                let pairs = self.repeated.expect("checked").pairs(&request)?;
+                return Ok(pairs_table(&subject, &object, pairs));
+            }
             Path::ZeroOrMore(_) | Path::OneOrMore(_) | Path::ZeroOrOne(_) => {
                 return Err(Error::input(
                     format!("--as-of cannot restrict the repeated property path `{path}`: facts it steps on change in time"),
@@ -557,6 +586,79 @@ impl Rewriter<'_> {
             }
         })
     }
+}
+
+/// A repeated path over relations, asked of the graph as of the day: what `RepeatedPaths`
+/// answers.
+pub struct RepeatedPath {
+    /// The properties a step may take, each forward (`p`) or backward (`^p`).
+    pub steps: Vec<(NamedNode, bool)>,
+    /// A constant start or end, when the pattern has one.
+    pub from: Option<NamedNode>,
+    pub to: Option<NamedNode>,
+    /// The fewest and most steps (`+`: 1 and none, `*`: 0 and none, `?`: 0 and 1).
+    pub min: usize,
+    pub max: Option<usize>,
+}
+
+/// Answers repeated property paths on the relations in force on the day (the projection as
+/// of the day): the (start, end) pairs of the path.
+pub trait RepeatedPaths: Send + Sync {
+    fn pairs(&self, request: &RepeatedPath) -> Result<Vec<(NamedNode, NamedNode)>, Error>;
+}
+
+/// The steps of `p`, `^p` and alternatives of them; `None` for anything else.
+fn simple_steps(path: &PropertyPathExpression) -> Option<Vec<(NamedNode, bool)>> {
+    use PropertyPathExpression as Path;
+    match path {
+        Path::NamedNode(p) => Some(vec![(p.clone(), true)]),
+        Path::Reverse(inner) => match inner.as_ref() {
+            Path::NamedNode(p) => Some(vec![(p.clone(), false)]),
+            _ => None,
+        },
+        Path::Alternative(a, b) => {
+            let mut steps = simple_steps(a)?;
+            steps.extend(simple_steps(b)?);
+            Some(steps)
+        }
+        _ => None,
+    }
+}
+
+/// The pairs of a repeated path as the pattern that binds them: a VALUES table over the
+/// pattern's variables (the rows matching its constants).
+fn pairs_table(subject: &TermPattern, object: &TermPattern, pairs: Vec<(NamedNode, NamedNode)>) -> GraphPattern {
+    let mut variables: Vec<Variable> = Vec::new();
+    for term in [subject, object] {
+        if let TermPattern::Variable(v) = term {
+            if !variables.contains(v) {
+                variables.push(v.clone());
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut bindings = Vec::new();
+    'pairs: for (s, o) in pairs {
+        let mut row: Vec<Option<GroundTerm>> = vec![None; variables.len()];
+        for (term, value) in [(subject, &s), (object, &o)] {
+            match term {
+                TermPattern::Variable(v) => {
+                    let column = variables.iter().position(|x| x == v).expect("listed");
+                    let value = GroundTerm::NamedNode(value.clone());
+                    if row[column].as_ref().is_some_and(|previous| *previous != value) {
+                        continue 'pairs;
+                    }
+                    row[column] = Some(value);
+                }
+                TermPattern::NamedNode(n) if n == value => {}
+                _ => continue 'pairs,
+            }
+        }
+        if seen.insert(row.clone()) {
+            bindings.push(row);
+        }
+    }
+    GraphPattern::Values { variables, bindings }
 }
 
 /// A VALUES table as the expression "the solution is one of these rows": `?v IN (...)` for

@@ -34,6 +34,9 @@ pub fn attach(options: &mut QueryOptions, session: &Session, settings: &Settings
         (vocab::PATH_SERVICE.to_owned(), Arc::new(PathService { session: session.clone(), settings: settings.clone() })),
         (vocab::TEXT_SERVICE.to_owned(), Arc::new(TextService { session: session.clone() })),
     ];
+    if settings.as_of.is_some() {
+        options.repeated_paths = Some(Arc::new(ProjectionPaths { session: session.clone(), settings: settings.clone() }));
+    }
 }
 
 /// A SERVICE's triples, by the local name of their predicate: each a constant or a variable.
@@ -331,5 +334,105 @@ impl LocalService for TextService {
             rows.push(row);
         }
         call.table(TEXT_OUTPUTS, rows)
+    }
+}
+
+/// Repeated property paths as of `--as-of`'s day, answered on the projection of that day.
+struct ProjectionPaths {
+    session: Session,
+    settings: Settings,
+}
+
+impl crate::asof::RepeatedPaths for ProjectionPaths {
+    fn pairs(&self, request: &crate::asof::RepeatedPath) -> Result<Vec<(NamedNode, NamedNode)>, Error> {
+        use petgraph::visit::EdgeRef;
+        use petgraph::Direction;
+        let projection = self.session.projection_for(&self.settings)?;
+        let schema = self.session.schema()?;
+        let mut forward = std::collections::HashSet::new();
+        let mut backward = std::collections::HashSet::new();
+        for (property, ahead) in &request.steps {
+            if schema.is_bookkeeping(property.as_str()) {
+                return Err(Error::input(
+                    format!("--as-of cannot follow `{property}` repeatedly: it is not a relation between entities"),
+                    Some("write the steps out (p/p/p)".to_owned()),
+                ));
+            }
+            if let Some(id) = projection.properties.iter().position(|p| p.iri == property.as_str()) {
+                if *ahead { forward.insert(id as u16) } else { backward.insert(id as u16) };
+            }
+        }
+        let iri = |node: petgraph::graph::NodeIndex<u32>| NamedNode::new_unchecked(projection.iri(node).into_owned());
+        // Every node reached from `start` within the bounds, walking `ahead` or against it.
+        let walk = |start: petgraph::graph::NodeIndex<u32>, reverse: bool| -> Vec<petgraph::graph::NodeIndex<u32>> {
+            let mut seen = std::collections::HashSet::from([start]);
+            let mut out = if request.min == 0 { vec![start] } else { Vec::new() };
+            let mut frontier = vec![start];
+            let mut depth = 0;
+            while !frontier.is_empty() && request.max.is_none_or(|max| depth < max) {
+                depth += 1;
+                let mut next = Vec::new();
+                for node in frontier {
+                    let (out_set, in_set) = if reverse { (&backward, &forward) } else { (&forward, &backward) };
+                    let ahead = projection.graph.edges_directed(node, Direction::Outgoing).filter(|e| out_set.contains(e.weight())).map(|e| e.target());
+                    let behind = projection.graph.edges_directed(node, Direction::Incoming).filter(|e| in_set.contains(e.weight())).map(|e| e.source());
+                    for reached in ahead.chain(behind) {
+                        if seen.insert(reached) {
+                            next.push(reached);
+                            if depth >= request.min {
+                                out.push(reached);
+                            }
+                        } else if reached == start && request.min > 0 && !out.contains(&start) {
+                            // A cycle back to the start is a path of length ≥ 1 to itself.
+                            out.push(start);
+                        }
+                    }
+                }
+                frontier = next;
+            }
+            out
+        };
+        let mut pairs = Vec::new();
+        let push = |pair: (NamedNode, NamedNode), pairs: &mut Vec<(NamedNode, NamedNode)>| -> Result<(), Error> {
+            pairs.push(pair);
+            if pairs.len() > MAX_SERVICE_ROWS {
+                return Err(Error::input(
+                    format!("the repeated path would bind more than {MAX_SERVICE_ROWS} pairs as of the day"),
+                    Some("give it a constant start or end".to_owned()),
+                ));
+            }
+            Ok(())
+        };
+        match (&request.from, &request.to) {
+            (Some(from), to) => match projection.node(from.as_str()) {
+                Some(start) => {
+                    for end in walk(start, false) {
+                        let end = iri(end);
+                        if to.as_ref().is_none_or(|t| *t == end) {
+                            push((from.clone(), end), &mut pairs)?;
+                        }
+                    }
+                }
+                None if request.min == 0 && to.as_ref().is_none_or(|t| t == from) => push((from.clone(), from.clone()), &mut pairs)?,
+                None => {}
+            },
+            (None, Some(to)) => match projection.node(to.as_str()) {
+                Some(end) => {
+                    for start in walk(end, true) {
+                        push((iri(start), to.clone()), &mut pairs)?;
+                    }
+                }
+                None if request.min == 0 => push((to.clone(), to.clone()), &mut pairs)?,
+                None => {}
+            },
+            (None, None) => {
+                for start in projection.graph.node_indices() {
+                    for end in walk(start, false) {
+                        push((iri(start), iri(end)), &mut pairs)?;
+                    }
+                }
+            }
+        }
+        Ok(pairs)
     }
 }

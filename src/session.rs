@@ -328,6 +328,7 @@ impl Session {
                 None
             },
             local_services: Vec::new(),
+            repeated_paths: None,
         })
     }
 }

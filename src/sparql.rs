@@ -39,6 +39,8 @@ pub struct QueryOptions {
     /// SERVICEs answered here, by IRI: each evaluated once and joined as a VALUES table
     /// (the path and text SERVICEs of `services`).
     pub local_services: Vec<(String, std::sync::Arc<dyn LocalService>)>,
+    /// Answers repeated property paths as of `as_of`'s day, on the relations in force then.
+    pub repeated_paths: Option<std::sync::Arc<dyn crate::asof::RepeatedPaths>>,
 }
 
 /// A SERVICE evaluated by the program itself: its group pattern in, a VALUES table out.
@@ -169,7 +171,7 @@ fn run_query(backend: &Backend, query: spargebra::Query, options: &QueryOptions)
     let Some(view) = &options.as_of else {
         return backend.query(query, &options.evaluation());
     };
-    view.restrict(&mut query, matches!(backend, Backend::Remote(_)))?;
+    view.restrict(&mut query, matches!(backend, Backend::Remote(_)), options.repeated_paths.as_deref())?;
     // DESCRIBE's description is the engine's own reading of the store: the view is applied
     // to its triples after.
     let describe = matches!(query, spargebra::Query::Describe { .. });

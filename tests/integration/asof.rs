@@ -57,9 +57,19 @@ fn the_view_reaches_claims_figures_paths_of_fixed_length_and_exists() {
 }
 
 #[test]
-fn a_repeated_path_over_changing_facts_is_refused_with_a_hint_and_updates_too() {
+fn repeated_paths_walk_the_relations_in_force_and_what_cannot_be_walked_is_refused() {
+    let id = |name: &str| vec![format!("https://w3id.org/stratagraph/id/{name}")];
+    // A repeated step over facts that change in time walks the projection of the day.
+    let heads = "SELECT ?x WHERE { entity:jiang-fan org:headOf+ ?x } ORDER BY ?x";
+    assert_eq!(rows_as_of(heads, "2025-01-01", &["x"]), vec![id("ecommerce-group")]);
+    assert_eq!(rows_as_of(heads, "2024-06-30", &["x"]), vec![id("aliexpress")]);
+    // Backwards from a constant end, and zero steps count with `*`.
+    let led = "SELECT ?who WHERE { ?who org:headOf* entity:aliexpress } ORDER BY ?who";
+    assert_eq!(rows_as_of(led, "2024-06-30", &["who"]), vec![id("aliexpress"), id("jiang-fan")]);
+    assert_eq!(rows_as_of(led, "2025-01-01", &["who"]), vec![id("aliexpress")]);
+    // A repeated sequence cannot be walked step by step: refused, with a hint.
     Test::new()
-        .args(["query", "SELECT ?x WHERE { entity:jiang-fan org:headOf+ ?x }", "--as-of", "2025-01-01"])
+        .args(["query", "SELECT ?x WHERE { entity:jiang-fan (org:headOf/sg:operates)+ ?x }", "--as-of", "2025-01-01"])
         .run()
         .code(2)
         .stderr_has("--as-of cannot restrict the repeated property path")
@@ -288,6 +298,28 @@ fn partial_dates_cover_their_period_and_an_undated_source_keeps_a_fact() {
         .run()
         .success();
     assert!(rivals.stdout.contains("true"), "{}", rivals.stdout);
+    // So does a repeated property path, by the same rule.
+    let reach = |day: &str| -> String {
+        Test::new()
+            .args([
+                "--store",
+                store.to_str().unwrap(),
+                "--read-only",
+                "query",
+                "SELECT ?p WHERE { entity:t-unit org:subOrganizationOf+ ?p } ORDER BY ?p",
+                "--as-of",
+                day,
+                "--format",
+                "csv",
+            ])
+            .run()
+            .success()
+            .stdout
+            .replace("https://w3id.org/stratagraph/id/", "")
+    };
+    assert_eq!(reach("2024-03-31"), "p\r\nt-new-parent\r\nt-old-parent\r\n");
+    assert_eq!(reach("2024-04-01"), "p\r\nt-new-parent\r\n");
+    assert_eq!(reach("2024-06-01"), "p\r\n");
     // The path commands read the same view.
     let path = |day: &str| {
         Test::new()

@@ -123,6 +123,7 @@ const CONTRACT: &[&[&str]] = &[
     &["query", "SELECT ?unit WHERE { ?unit schema:parentOrganization entity:alibaba } ORDER BY ?unit", "--infer", "rdfs", "--format", "csv"],
     &["query", "SELECT ?o WHERE { entity:jiang-fan org:memberOf ?o } ORDER BY ?o", "--infer", "rdfs", "--as-of", "2025-01-01", "--format", "csv"],
     &["query", "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x a schema:Organization }", "--infer", "rdfs", "--format", "csv"],
+    &["query", "SELECT ?x WHERE { entity:jiang-fan org:headOf+ ?x } ORDER BY ?x", "--as-of", "2024-06-30", "--format", "csv"],
     // The project's SERVICEs, answered locally and joined on the engine.
     &["query", "SELECT DISTINCT ?platform ?length WHERE { SERVICE sgpath: { [] sgpath:source entity:alibaba-1688 ; sgpath:target ?platform ; sgpath:via \"supply\" ; sgpath:maxLength 3 ; sgpath:length ?length } ?platform sg:competesWith|^sg:competesWith entity:temu } ORDER BY ?platform", "--format", "csv"],
     &["query", "SELECT ?about ?text WHERE { SERVICE sgtext: { [] sgtext:query \"托管\" ; sgtext:limit 20 ; sgtext:text ?text ; sgtext:about ?about } ?about a sg:Program } ORDER BY ?about ?text", "--format", "csv"],

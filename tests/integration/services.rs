@@ -72,3 +72,35 @@ fn a_service_that_cannot_run_says_why() {
         .run()
         .success();
 }
+
+#[test]
+fn on_generated_data_the_path_service_agrees_with_the_path_command() {
+    let generated = Test::new().args(["gen", "--entities", "1500", "--seed", "3", "--format", "facts", "-o", "gen.toml", "-q"]).run().success();
+    let text = std::fs::read_to_string(generated.dir.join("gen.toml")).unwrap();
+    let test = Test::new().file("gen.toml", &text);
+    let ids: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("id = \"")?.strip_suffix('"')).filter(|id| id.starts_with("gen-")).collect();
+    let loaded = test.args(["--store", "kb", "--bare", "load", "gen.toml", "-q"]).run().success();
+    let store = loaded.dir.join("kb");
+    let store = store.to_str().unwrap();
+    let factories: Vec<&str> = ids.iter().copied().filter(|i| i.starts_with("gen-factory-")).take(4).collect();
+    let platforms: Vec<&str> = ids.iter().copied().filter(|i| i.starts_with("gen-platform-")).take(2).collect();
+    assert!(!factories.is_empty() && !platforms.is_empty());
+    for from in &factories {
+        for to in &platforms {
+            let path = Test::new().args(["--store", store, "--read-only", "path", from, to, "--format", "json"]).run();
+            let expected = if path.code == 0 { path.json()["paths"][0]["length"].as_u64() } else { None };
+            let query = format!(
+                "SELECT ?length WHERE {{ SERVICE sgpath: {{ [] sgpath:source entity:{from} ; sgpath:target entity:{to} ; sgpath:length ?length }} }}"
+            );
+            let rows = Test::new().args(["--store", store, "--read-only", "query", &query, "--format", "json"]).run().success().rows(&["length"]);
+            let got = rows.first().map(|r| r[0].parse::<u64>().unwrap());
+            assert_eq!(got, expected, "{from} → {to}");
+        }
+    }
+    // The text SERVICE finds a generated quote by its words in both languages.
+    let quote = text.lines().find_map(|l| l.strip_prefix("quote = \"synthetic fact 7: ")).unwrap().trim_end_matches('"');
+    let english = quote.split(" and ").next().unwrap();
+    let query = format!("SELECT ?text WHERE {{ SERVICE sgtext: {{ [] sgtext:query \"{english}\" ; sgtext:limit 5 ; sgtext:text ?text }} }}");
+    let rows = Test::new().args(["--store", store, "--read-only", "query", &query, "--format", "json"]).run().success().rows(&["text"]);
+    assert!(rows.iter().any(|r| r[0].contains(english)), "{english}: {rows:?}");
+}
