@@ -227,7 +227,7 @@ pub enum SearchIn {
     /// Entity labels and aliases, in English and Chinese.
     #[default]
     Names,
-    /// The words of quotes, notes and descriptions, ranked (Chinese by character bigrams).
+    /// The words of quotes, notes, descriptions, labels and aliases, ranked (Chinese by character bigrams).
     Quotes,
 }
 

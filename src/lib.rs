@@ -13,7 +13,7 @@ pub mod backend;
 pub mod asof;
 /// RDFS inference on request, answered by rewriting queries.
 pub mod infer;
-/// Ranked search in quotes, notes and descriptions, in English and Chinese.
+/// Ranked search in quotes, notes, descriptions, labels and aliases, in English and Chinese.
 pub mod textsearch;
 /// The project's own SERVICEs (paths, text search), answered on the cached views.
 pub mod services;

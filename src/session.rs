@@ -61,7 +61,7 @@ struct Views {
     descriptions: Mutex<Descriptions>,
     /// The as-of views asked for at `state`, by day, each with the projection it implies.
     as_of: Mutex<AsOfViews>,
-    /// The word index of quotes, notes and descriptions (`search --in quotes`).
+    /// The word index of quotes, notes, descriptions, labels and aliases (`search --in quotes`).
     text_index: Mutex<Option<Cached<crate::textsearch::TextIndex>>>,
     /// The ontology's hierarchy, closed, for `--infer rdfs`.
     entailment: Mutex<Option<Cached<crate::infer::Entailment>>>,
@@ -144,7 +144,7 @@ impl Session {
         })
     }
 
-    /// The word index of quotes, notes and descriptions, built once per state of the data.
+    /// The word index of quotes, notes, descriptions, labels and aliases, built once per state of the data.
     pub fn text_index(&self) -> Result<Arc<crate::textsearch::TextIndex>, Error> {
         let state = self.state()?;
         cached(&self.views.text_index, &state, || {

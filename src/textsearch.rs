@@ -1,4 +1,5 @@
-//! Ranked search in the words of the graph: quotes, notes and descriptions, in English and
+//! Ranked search in the words of the graph: quotes, notes, descriptions, labels and aliases,
+//! in English and
 //! Chinese (`search --in quotes`). Chinese is indexed by character bigrams (and single
 //! characters), Latin text by lower-cased words, and a query's Latin words also match as
 //! prefixes. Hits are ranked by BM25. The index is built once per store state in the session.
@@ -24,7 +25,7 @@ struct Doc {
 }
 
 /// The fields indexed, in the order `Doc::field` numbers them.
-const FIELDS: [&str; 3] = ["quote", "note", "description"];
+const FIELDS: [&str; 5] = ["quote", "note", "description", "label", "alias"];
 
 /// The index: term → (document, count). Kept between processes like the other views.
 #[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
@@ -38,7 +39,7 @@ pub struct TextIndex {
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TextHit {
     pub score: f64,
-    /// `quote`, `note` or `description`.
+    /// `quote`, `note`, `description`, `label` or `alias`.
     pub field: String,
     pub text: String,
     /// The claim, figure or entity node the text is on.
@@ -113,16 +114,18 @@ fn query_terms(text: &str) -> Vec<(String, bool)> {
 }
 
 impl TextIndex {
-    /// Reads every quote, note and description of the graph.
+    /// Reads every quote, note, description, label and alias of the graph.
     pub fn build(backend: &Backend) -> Result<TextIndex, Error> {
         let rows = backend.select(
             "SELECT ?node ?p ?text ?about WHERE {
-               VALUES ?p { sg:quote sg:note schema:description }
+               VALUES ?p { sg:quote sg:note schema:description rdfs:label skos:prefLabel skos:altLabel }
                ?node ?p ?text .
                OPTIONAL { ?node rdf:subject|sg:observationOf ?about }
              }",
         )?;
         let mut index = TextIndex::default();
+        // A text on a node once, though two label properties carry it.
+        let mut seen: std::collections::HashSet<(String, String)> = std::collections::HashSet::new();
         for row in rows {
             let [Some(Term::NamedNode(node)), Some(Term::NamedNode(p)), Some(Term::Literal(text)), about] =
                 <[Option<Term>; 4]>::try_from(row).unwrap_or_default()
@@ -132,6 +135,8 @@ impl TextIndex {
             let field = match p.as_str().rsplit(['#', '/']).next() {
                 Some("quote") => 0,
                 Some("note") => 1,
+                Some("label") | Some("prefLabel") => 3,
+                Some("altLabel") => 4,
                 _ => 2,
             };
             // A claim names its subject, a figure its entity; a description is on the entity.
@@ -139,6 +144,9 @@ impl TextIndex {
                 Some(Term::NamedNode(n)) => Some(n.as_str().to_owned()),
                 _ => Some(node.as_str().to_owned()),
             };
+            if !seen.insert((node.as_str().to_owned(), text.value().to_owned())) {
+                continue;
+            }
             let id = index.docs.len() as u32;
             let mut counts: HashMap<String, u16> = HashMap::new();
             let all = terms(text.value());

@@ -46,7 +46,7 @@ pub fn timeline(session: &Session, settings: &Settings, args: &DescribeArgs) -> 
     Ok(outcome)
 }
 
-/// `search --in quotes TEXT`: the quotes, notes and descriptions that best match.
+/// `search --in quotes TEXT`: the quotes, notes, descriptions, labels and aliases that best match.
 fn search_words(session: &Session, settings: &Settings, args: &SearchArgs) -> Result<Outcome, Error> {
     let index = session.text_index()?;
     let ranked = index.search(&args.text, args.limit);
@@ -56,7 +56,7 @@ fn search_words(session: &Session, settings: &Settings, args: &SearchArgs) -> Re
     let verdict = if hits.is_empty() { Verdict::NoResult } else { Verdict::Answered };
     let mut outcome = Outcome::with_verdict(Reply::TextHits(hits), verdict);
     if verdict == Verdict::NoResult {
-        outcome.notes.push(format!("no quote, note or description matches `{}`", args.text));
+        outcome.notes.push(format!("no quote, note, description, label or alias matches `{}`", args.text));
     }
     Ok(outcome)
 }
