@@ -52,9 +52,11 @@ pub fn children_mut<E>(
             }
             Ok(())
         }
-        P::Graph { inner, .. } | P::Project { inner, .. } | P::Distinct { inner } | P::Reduced { inner } | P::Slice { inner, .. } => {
-            visit(inner)
-        }
+        P::Graph { inner, .. }
+        | P::Project { inner, .. }
+        | P::Distinct { inner }
+        | P::Reduced { inner }
+        | P::Slice { inner, .. } => visit(inner),
     }
 }
 

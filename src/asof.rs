@@ -221,7 +221,9 @@ impl AsOfView {
             hidden_triples: self
                 .hidden_triples
                 .iter()
-                .flat_map(|(p, rows)| rows.iter().map(move |(s, o)| (p.as_str().to_owned(), s.as_str().to_owned(), o.to_string())))
+                .flat_map(|(p, rows)| {
+                    rows.iter().map(move |(s, o)| (p.as_str().to_owned(), s.as_str().to_owned(), o.to_string()))
+                })
                 .collect(),
             node_predicates: self.node_predicates.iter().map(|n| n.as_str().to_owned()).collect(),
         }
@@ -576,7 +578,9 @@ impl Rewriter<'_> {
             }
             Path::ZeroOrMore(_) | Path::OneOrMore(_) | Path::ZeroOrOne(_) => {
                 return Err(Error::input(
-                    format!("--as-of cannot restrict the repeated property path `{path}`: facts it steps on change in time"),
+                    format!(
+                        "--as-of cannot restrict the repeated property path `{path}`: facts it steps on change in time"
+                    ),
                     Some(
                         "write the steps out (p/p/p), or find the route with `path --as-of`, which reads the \
                          graph as of the day"
@@ -686,7 +690,10 @@ fn rows_expression(rows: GraphPattern) -> Expression {
                 .zip(row)
                 .filter_map(|(variable, value)| {
                     value.map(|value| {
-                        Expression::SameTerm(Box::new(Expression::Variable(variable.clone())), Box::new(constant(value)))
+                        Expression::SameTerm(
+                            Box::new(Expression::Variable(variable.clone())),
+                            Box::new(constant(value)),
+                        )
                     })
                 })
                 .collect();

@@ -77,6 +77,10 @@ pub struct SettingsArgs {
     /// (default 10,000,000).
     #[arg(long, global = true, value_name = "N")]
     pub max_rows: Option<usize>,
+    /// How many MiB a SPARQL query may add to the program's memory while it is evaluated
+    /// on the embedded store before it is stopped (default 4096).
+    #[arg(long, global = true, value_name = "MIB")]
+    pub max_memory: Option<u64>,
     /// Print no progress bars or summaries on standard error.
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -501,6 +505,15 @@ impl SettingsArgs {
                 return Err(crate::error::Error::input("--max-rows must be at least 1", None));
             }
             settings.max_rows = Some(max);
+        }
+        if let Some(mib) = self.max_memory {
+            if mib == 0 || mib > 1 << 30 {
+                return Err(crate::error::Error::input(
+                    format!("--max-memory takes a number of MiB from 1 to {}, not {mib}", 1u64 << 30),
+                    None,
+                ));
+            }
+            settings.max_memory = Some(mib << 20);
         }
         Ok(settings)
     }

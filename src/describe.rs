@@ -103,18 +103,20 @@ fn describe_query(iri: &str) -> String {
 
 /// Gathers the description of `iri`: one CONSTRUCT of its neighbourhood, and one of the
 /// labels of the entities in it (so no index of the whole graph is needed).
-/// With `as_of`, only the facts in force on its day are read.
+/// With `as_of`, only the facts in force on its day are read. The neighbourhood's query
+/// keeps to `bounds` (the command's time left and its cancellation).
 pub fn describe(
     backend: &Backend,
     schema: &Schema,
     iri: &str,
     lang: Lang,
     as_of: Option<&crate::asof::AsOfView>,
+    bounds: &crate::backend::Evaluation,
 ) -> Result<Description, Error> {
     if !is_plain_iri(iri) {
         return Err(Error::input(format!("`{iri}` cannot be described: it is not a plain IRI"), None));
     }
-    let mut local = backend.construct(&describe_query(iri))?;
+    let mut local = backend.construct_within(&describe_query(iri), bounds)?;
     if let Some(view) = as_of {
         local = local
             .iter()

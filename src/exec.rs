@@ -78,9 +78,10 @@ pub fn execute(
     args: &SettingsArgs,
     progress: &dyn Progress,
 ) -> Result<Output, Error> {
-    let settings = args.apply(&session.settings)?;
+    let settings = args.apply(&session.settings)?.started();
     let (outcome, presentation, destination) = run(session, &settings, &command, progress)?;
-    let rendered = render(outcome.reply, presentation, settings.lang)?;
+    let guard = crate::paths::guard::Guard::until(settings.deadline, session.cancel.clone(), None);
+    let rendered = render(outcome.reply, presentation, settings.lang, &guard)?;
     Ok(Output {
         media_type: rendered.media_type,
         body: rendered.body,

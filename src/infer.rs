@@ -100,7 +100,11 @@ impl Entailment {
 
     /// The properties (with their subproperties) whose domain, or range, is the class or
     /// below it.
-    fn typing_properties(&self, class: &NamedNode, declared: &BTreeMap<NamedNode, BTreeSet<NamedNode>>) -> BTreeSet<NamedNode> {
+    fn typing_properties(
+        &self,
+        class: &NamedNode,
+        declared: &BTreeMap<NamedNode, BTreeSet<NamedNode>>,
+    ) -> BTreeSet<NamedNode> {
         let classes = self.classes_under(class);
         declared
             .iter()
@@ -178,7 +182,9 @@ impl Rewriter<'_> {
         // into separate parts it must be one.
         let mut blanks: BTreeMap<String, TermPattern> = BTreeMap::new();
         let mut named = |term: TermPattern, this: &mut Self| match term {
-            TermPattern::BlankNode(b) => blanks.entry(b.as_str().to_owned()).or_insert_with(|| this.fresh_variable()).clone(),
+            TermPattern::BlankNode(b) => {
+                blanks.entry(b.as_str().to_owned()).or_insert_with(|| this.fresh_variable()).clone()
+            }
             other => other,
         };
         let patterns: Vec<TriplePattern> = patterns

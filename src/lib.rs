@@ -3,32 +3,24 @@
 //! Data flows one way: fact files and RDF → loader → store → (SPARQL | path projection) →
 //! renderers → a face. The modules below are listed in that reading order.
 
-/// `timeline`: an entity's dated facts in date order, with their sources.
-pub mod timeline;
 /// Walking a query's algebra, for the rewrites.
 pub mod algebra;
-/// The backend seam: the embedded oxigraph store or a remote SPARQL engine.
-pub mod backend;
 /// The graph as of a day: facts in force, as a view every command reads.
 pub mod asof;
-/// RDFS inference on request, answered by rewriting queries.
-pub mod infer;
-/// Ranked search in quotes, notes, descriptions, labels and aliases, in English and Chinese.
-pub mod textsearch;
-/// The project's own SERVICEs (paths, text search), answered on the cached views.
-pub mod services;
+/// The backend seam: the embedded oxigraph store or a remote SPARQL engine.
+pub mod backend;
 /// `check`: fact files validated, quotes verified against source texts.
 pub mod check;
 /// The one command grammar (clap).
 pub mod cli;
-/// Where sources disagree: the one rule behind the `conflicts` report, `check` and `describe`.
-pub mod conflicts;
 /// Commands over the engines, one file per family.
 pub mod commands;
-/// `draft`: a new article read into a fact file for a person to finish.
-pub mod draft;
+/// Where sources disagree: the one rule behind the `conflicts` report, `check` and `describe`.
+pub mod conflicts;
 /// Everything known about one entity, with evidence.
 pub mod describe;
+/// `draft`: a new article read into a fact file for a person to finish.
+pub mod draft;
 /// The one error type and its exit codes.
 pub mod error;
 /// The dispatcher both faces call: command in, rendered reply out.
@@ -41,6 +33,8 @@ pub mod facts;
 pub mod formats;
 /// The synthetic data generator for benchmarks.
 pub mod gen;
+/// RDFS inference on request, answered by rewriting queries.
+pub mod infer;
 /// Reading user-named text files, bounded and decoded.
 pub mod input;
 /// Nesting limits for hostile input.
@@ -67,10 +61,16 @@ pub mod run;
 pub mod schema;
 /// The HTTP face: SPARQL protocol, the command API, the web page.
 pub mod serve;
+/// The project's own SERVICEs (paths, text search), answered on the cached views.
+pub mod services;
 /// The session: a backend, its derived views cached per state, and the settings.
 pub mod session;
 /// SPARQL evaluation with timeout, cancellation and permissions.
 pub mod sparql;
+/// Ranked search in quotes, notes, descriptions, labels and aliases, in English and Chinese.
+pub mod textsearch;
+/// `timeline`: an entity's dated facts in date order, with their sources.
+pub mod timeline;
 /// Derived views kept on disk beside a store, keyed by the fingerprint of its files.
 pub mod views;
 /// Every IRI the code names.

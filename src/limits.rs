@@ -9,6 +9,20 @@ pub const MAX_TEXT_FILE_BYTES: u64 = 256 << 20;
 /// otherwise: a cross join is refused with a clear error before it fills the memory.
 pub const MAX_ANSWER_ROWS: usize = 10_000_000;
 
+/// How much one SPARQL evaluation on the embedded store may grow the process (its resident
+/// memory) unless `--max-memory` says otherwise: 4 GiB. Watched while the query runs; past
+/// it the query is stopped and refused.
+pub const MAX_QUERY_MEMORY: u64 = 4 << 30;
+
+/// The process's resident memory in bytes, where the system tells it (Linux).
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf only reads a system constant.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    Some(pages * u64::try_from(page).ok().filter(|p| *p > 0).unwrap_or(4096))
+}
+
 /// The deepest nesting of (), [] and {} outside strings, IRIs and comments.
 pub fn nesting_depth(text: &str) -> usize {
     let chars: Vec<char> = text.chars().collect();

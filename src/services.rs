@@ -31,11 +31,15 @@ const MAX_SERVICE_ROWS: usize = 100_000;
 /// Gives `options` the project's SERVICEs for this session and settings.
 pub fn attach(options: &mut QueryOptions, session: &Session, settings: &Settings) {
     options.local_services = vec![
-        (vocab::PATH_SERVICE.to_owned(), Arc::new(PathService { session: session.clone(), settings: settings.clone() })),
+        (
+            vocab::PATH_SERVICE.to_owned(),
+            Arc::new(PathService { session: session.clone(), settings: settings.clone() }),
+        ),
         (vocab::TEXT_SERVICE.to_owned(), Arc::new(TextService { session: session.clone() })),
     ];
     if settings.as_of.is_some() {
-        options.repeated_paths = Some(Arc::new(ProjectionPaths { session: session.clone(), settings: settings.clone() }));
+        options.repeated_paths =
+            Some(Arc::new(ProjectionPaths { session: session.clone(), settings: settings.clone() }));
     }
 }
 
@@ -69,9 +73,18 @@ impl Call {
                 TermPattern::Variable(v) => {
                     call.outputs.insert(name.to_owned(), v.clone());
                 }
-                TermPattern::NamedNode(n) => call.inputs.entry(name.to_owned()).or_default().push(Term::NamedNode(n.clone())),
-                TermPattern::Literal(l) => call.inputs.entry(name.to_owned()).or_default().push(Term::Literal(l.clone())),
-                _ => return Err(Error::input(format!("SERVICE {service}: `{name}` takes an IRI, a literal or a variable"), None)),
+                TermPattern::NamedNode(n) => {
+                    call.inputs.entry(name.to_owned()).or_default().push(Term::NamedNode(n.clone()))
+                }
+                TermPattern::Literal(l) => {
+                    call.inputs.entry(name.to_owned()).or_default().push(Term::Literal(l.clone()))
+                }
+                _ => {
+                    return Err(Error::input(
+                        format!("SERVICE {service}: `{name}` takes an IRI, a literal or a variable"),
+                        None,
+                    ))
+                }
             }
         }
         Ok(call)
@@ -122,9 +135,10 @@ impl Call {
         match self.text(name).as_deref() {
             None | Some("false") | Some("0") => Ok(false),
             Some("true") | Some("1") => Ok(true),
-            Some(other) => {
-                Err(Error::input(format!("SERVICE {}: `{name}` takes true or false, not `{other}`", self.service), None))
-            }
+            Some(other) => Err(Error::input(
+                format!("SERVICE {}: `{name}` takes true or false, not `{other}`", self.service),
+                None,
+            )),
         }
     }
 
@@ -186,11 +200,16 @@ impl LocalService for PathService {
         let projection = session.projection_for(&self.settings)?;
         let schema = session.schema()?;
         let names = |key: &str| -> Vec<String> {
-            call.inputs.get(key).into_iter().flatten().map(|t| match t {
-                Term::NamedNode(n) => n.as_str().to_owned(),
-                Term::Literal(l) => l.value().to_owned(),
-                other => other.to_string(),
-            }).collect()
+            call.inputs
+                .get(key)
+                .into_iter()
+                .flatten()
+                .map(|t| match t {
+                    Term::NamedNode(n) => n.as_str().to_owned(),
+                    Term::Literal(l) => l.value().to_owned(),
+                    other => other.to_string(),
+                })
+                .collect()
         };
         let via: Vec<String> = names("via").iter().flat_map(|v| v.split(',').map(|s| s.trim().to_owned())).collect();
         let mut filter = EdgeFilter { properties: projection.filter_for(&schema, &via)?, ..EdgeFilter::default() };
@@ -218,7 +237,7 @@ impl LocalService for PathService {
                 Some("a variable target finds a shortest route to every entity within sgpath:maxLength".to_owned()),
             ));
         }
-        let guard = Guard::new(self.settings.timeout, session.cancel.clone(), None);
+        let guard = Guard::until(self.settings.deadline(), session.cancel.clone(), None);
         let walk = Walk::new(&filter, directed).guarded(&guard);
         let mut routes: Vec<algo::Path> = Vec::new();
         for source in &sources {
@@ -257,7 +276,8 @@ impl LocalService for PathService {
                         "kShortest" => routes.extend(algo::k_shortest_paths(&projection, from, to, k, &walk)),
                         "all" => {
                             let max_length = call.number("maxLength", 4)?;
-                            let (found, _) = algo::all_simple_paths(&projection, from, to, max_length, limit, 5_000_000, &walk);
+                            let (found, _) =
+                                algo::all_simple_paths(&projection, from, to, max_length, limit, 5_000_000, &walk);
                             routes.extend(found);
                         }
                         other => {
@@ -293,7 +313,10 @@ impl LocalService for PathService {
                 let (s, o) = projection.graph.edge_endpoints(step.edge).expect("edge exists");
                 let mut row = base.clone();
                 row.insert("edgeSubject", node_term(s));
-                row.insert("edgeProperty", Term::NamedNode(NamedNode::new_unchecked(projection.property(step.edge).iri.clone())));
+                row.insert(
+                    "edgeProperty",
+                    Term::NamedNode(NamedNode::new_unchecked(projection.property(step.edge).iri.clone())),
+                );
                 row.insert("edgeObject", node_term(o));
                 row.insert("position", integer(position + 1));
                 row.insert("forward", Term::Literal(Literal::from(step.forward)));
@@ -316,7 +339,10 @@ impl LocalService for TextService {
         let call = Call::read("sgtext", vocab::TEXT_SERVICE, pattern)?;
         call.check_names(TEXT_INPUTS, TEXT_OUTPUTS)?;
         let Some(query) = call.text("query") else {
-            return Err(Error::input("SERVICE sgtext: needs a sgtext:query", Some("[] sgtext:query \"托管\" ; sgtext:hit ?h".to_owned())));
+            return Err(Error::input(
+                "SERVICE sgtext: needs a sgtext:query",
+                Some("[] sgtext:query \"托管\" ; sgtext:hit ?h".to_owned()),
+            ));
         };
         let limit = call.number("limit", 100)?.max(1);
         let index = self.session.text_index()?;
@@ -359,7 +385,11 @@ impl crate::asof::RepeatedPaths for ProjectionPaths {
                 ));
             }
             if let Some(id) = projection.properties.iter().position(|p| p.iri == property.as_str()) {
-                if *ahead { forward.insert(id as u16) } else { backward.insert(id as u16) };
+                if *ahead {
+                    forward.insert(id as u16)
+                } else {
+                    backward.insert(id as u16)
+                };
             }
         }
         let iri = |node: petgraph::graph::NodeIndex<u32>| NamedNode::new_unchecked(projection.iri(node).into_owned());
@@ -374,8 +404,16 @@ impl crate::asof::RepeatedPaths for ProjectionPaths {
                 let mut next = Vec::new();
                 for node in frontier {
                     let (out_set, in_set) = if reverse { (&backward, &forward) } else { (&forward, &backward) };
-                    let ahead = projection.graph.edges_directed(node, Direction::Outgoing).filter(|e| out_set.contains(e.weight())).map(|e| e.target());
-                    let behind = projection.graph.edges_directed(node, Direction::Incoming).filter(|e| in_set.contains(e.weight())).map(|e| e.source());
+                    let ahead = projection
+                        .graph
+                        .edges_directed(node, Direction::Outgoing)
+                        .filter(|e| out_set.contains(e.weight()))
+                        .map(|e| e.target());
+                    let behind = projection
+                        .graph
+                        .edges_directed(node, Direction::Incoming)
+                        .filter(|e| in_set.contains(e.weight()))
+                        .map(|e| e.source());
                     for reached in ahead.chain(behind) {
                         if seen.insert(reached) {
                             next.push(reached);
@@ -413,7 +451,9 @@ impl crate::asof::RepeatedPaths for ProjectionPaths {
                         }
                     }
                 }
-                None if request.min == 0 && to.as_ref().is_none_or(|t| t == from) => push((from.clone(), from.clone()), &mut pairs)?,
+                None if request.min == 0 && to.as_ref().is_none_or(|t| t == from) => {
+                    push((from.clone(), from.clone()), &mut pairs)?
+                }
                 None => {}
             },
             (None, Some(to)) => match projection.node(to.as_str()) {

@@ -12,7 +12,7 @@ use crate::sparql::QueryOptions;
 use oxigraph::sparql::CancellationToken;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Session-wide settings; a command's own flags override them for that command.
 #[derive(Debug, Clone, Default)]
@@ -32,6 +32,44 @@ pub struct Settings {
     pub as_of: Option<crate::asof::Day>,
     /// Answer SPARQL with what the ontology entails (`--infer rdfs`, the REPL's `infer`).
     pub infer: bool,
+    /// How much a query may grow the process's memory, in bytes (`--max-memory`); `None`:
+    /// the standard bound.
+    pub max_memory: Option<u64>,
+    /// When the running command's `timeout` ends: set once as the command starts (see
+    /// [`Settings::started`]), so that every phase of it (queries, searches, rendering)
+    /// shares one deadline instead of each getting the whole timeout.
+    pub deadline: Option<Instant>,
+}
+
+impl Settings {
+    /// These settings for a command starting now: its deadline is now plus the timeout.
+    /// A deadline already running (a server request's) stays when it is the earlier.
+    pub fn started(mut self) -> Settings {
+        let now = self.timeout.map(|timeout| Instant::now() + timeout);
+        self.deadline = match (self.deadline, now) {
+            (Some(running), Some(now)) => Some(running.min(now)),
+            (running, now) => running.or(now),
+        };
+        self
+    }
+
+    /// The time the command has left: `None` without a timeout, the whole timeout when the
+    /// command's clock was not started, and a timeout error once the deadline has passed.
+    pub fn time_left(&self) -> Result<Option<Duration>, Error> {
+        let Some(deadline) = self.deadline else {
+            return Ok(self.timeout);
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Error::Timeout("the command ran past its timeout".to_owned()));
+        }
+        Ok(Some(left))
+    }
+
+    /// The deadline of the command, or of one that would start now.
+    pub fn deadline(&self) -> Option<Instant> {
+        self.deadline.or_else(|| self.timeout.map(|timeout| Instant::now() + timeout))
+    }
 }
 
 /// Checks a `--timeout` value.
@@ -189,7 +227,13 @@ impl Session {
             }
         }
         let schema = self.schema()?;
-        let description = Arc::new(crate::describe::describe(&self.backend, &schema, iri, lang, view.as_deref())?);
+        let bounds = crate::backend::Evaluation {
+            timeout: settings.time_left()?,
+            cancel: self.cancel.clone(),
+            ..crate::backend::Evaluation::default()
+        };
+        let description =
+            Arc::new(crate::describe::describe(&self.backend, &schema, iri, lang, view.as_deref(), &bounds)?);
         let mut cache = self.views.descriptions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if cache.state != state || cache.by_entity.len() >= MAX_DESCRIPTIONS {
             cache.by_entity.clear();
@@ -312,7 +356,7 @@ impl Session {
     /// The query options for these settings.
     pub fn query_options(&self, settings: &Settings) -> Result<QueryOptions, Error> {
         Ok(QueryOptions {
-            timeout: settings.timeout,
+            timeout: settings.time_left()?,
             allow_update: false,
             allow_service: settings.allow_service,
             prefixes: self.prefixes.clone(),
@@ -320,6 +364,7 @@ impl Session {
             substitutions: Vec::new(),
             base: None,
             max_rows: Some(settings.max_rows.unwrap_or(crate::limits::MAX_ANSWER_ROWS)),
+            max_memory: Some(settings.max_memory.unwrap_or(crate::limits::MAX_QUERY_MEMORY)),
             as_of: self.as_of_view(settings)?,
             infer: if settings.infer {
                 let state = self.state()?;

@@ -30,6 +30,9 @@ pub struct QueryOptions {
     pub base: Option<String>,
     /// The most rows or triples the answer may hold (users' queries; internal reads have none).
     pub max_rows: Option<usize>,
+    /// How many bytes the query may grow the process by while it is evaluated (embedded
+    /// store; a remote engine bounds its own memory).
+    pub max_memory: Option<u64>,
     /// Read the graph as of a day (`--as-of`): the query's algebra is restricted to the facts
     /// in force then.
     pub as_of: Option<std::sync::Arc<crate::asof::AsOfView>>,
@@ -61,6 +64,7 @@ impl QueryOptions {
             allow_service: self.allow_service,
             cancel: self.cancel.clone(),
             max_rows: self.max_rows,
+            max_memory: self.max_memory,
         }
     }
 }
@@ -394,16 +398,47 @@ pub fn parse(text: &str, options: &QueryOptions) -> Result<Parsed, Error> {
     if text.len() <= LONG_TEXT {
         return parse_and_measure(text, options);
     }
-    std::thread::scope(|scope| {
-        std::thread::Builder::new()
-            .name("sparql-parse".to_owned())
-            .stack_size(PARSE_STACK)
-            .spawn_scoped(scope, || parse_and_measure(text, options))
-            .map_err(|e| Error::store(format!("cannot start a parsing thread: {e}"), None))?
-            .join()
-            .map_err(|_| Error::Internal("the parsing thread stopped".to_owned()))?
-    })
+    // The parser cannot be interrupted; waiting for it can. Past the timeout (or on
+    // cancellation) the caller gets its answer and the thread, which holds nothing but its
+    // copy of the text, finishes alone.
+    let owned = text.to_owned();
+    let syntax =
+        QueryOptions { base: options.base.clone(), prefixes: options.prefixes.clone(), ..QueryOptions::default() };
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("sparql-parse".to_owned())
+        .stack_size(PARSE_STACK)
+        .spawn(move || {
+            let parsed = parse_and_measure(&owned, &syntax);
+            // A refused or abandoned tree is dropped here, on this deep stack.
+            if let Err(std::sync::mpsc::SendError(parsed)) = send.send(parsed) {
+                drop(parsed);
+            }
+        })
+        .map_err(|e| Error::store(format!("cannot start a parsing thread: {e}"), None))?;
+    let deadline = options.timeout.map(|timeout| std::time::Instant::now() + timeout);
+    loop {
+        let wait =
+            deadline.map_or(PARSE_POLL, |d| d.saturating_duration_since(std::time::Instant::now()).min(PARSE_POLL));
+        match receive.recv_timeout(wait) {
+            Ok(parsed) => return parsed,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if options.cancel.as_ref().is_some_and(CancellationToken::is_cancelled) {
+                    return Err(Error::Timeout("parsing the query was cancelled".to_owned()));
+                }
+                if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+                    return Err(Error::Timeout("parsing the query ran past the timeout".to_owned()));
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(Error::Internal("the parsing thread stopped".to_owned()))
+            }
+        }
+    }
 }
+
+/// How often a wait for the parsing thread looks at the clock and the cancellation token.
+const PARSE_POLL: Duration = Duration::from_millis(25);
 
 fn parse_and_measure(text: &str, options: &QueryOptions) -> Result<Parsed, Error> {
     // The first keyword tells a query from an update: a long text is parsed once, as what

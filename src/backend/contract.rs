@@ -32,6 +32,8 @@ pub struct Evaluation {
     pub cancel: Option<CancellationToken>,
     /// The most rows or triples the answer may hold; `None` for the program's own reads.
     pub max_rows: Option<usize>,
+    /// How many bytes the evaluation may grow the process by; `None`: unbounded.
+    pub max_memory: Option<u64>,
 }
 
 impl Evaluation {
@@ -40,6 +42,17 @@ impl Evaluation {
         crate::error::Error::input(
             format!("the answer has more than {} rows", self.max_rows.unwrap_or_default()),
             Some("add LIMIT or narrow the query; --max-rows N raises the cap".to_owned()),
+        )
+    }
+
+    /// The error for an evaluation that grew the process past `max_memory`.
+    pub fn too_much_memory(&self) -> crate::error::Error {
+        crate::error::Error::input(
+            format!(
+                "the query needed more than {} MiB of memory while it was evaluated",
+                self.max_memory.unwrap_or_default() >> 20
+            ),
+            Some("narrow the query (a join of unrelated patterns, or ORDER BY over one, grows fast); --max-memory MIB raises the bound".to_owned()),
         )
     }
 

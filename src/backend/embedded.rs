@@ -116,7 +116,7 @@ fn open_on_disk(path: &Path, options: &StoreOptions, exists: bool) -> Result<Emb
         return Ok(graph);
     }
     let store = Store::open(path).map_err(|e| store_open_error(path, e))?;
-    remove_dead_bulk_files(path);
+    tidy_store_folder(path);
     let graph = Embedded::wrap(store, Some(path.to_path_buf()), false);
     if !exists || graph.store.is_empty()? {
         graph.seed(options.bare)?;
@@ -124,17 +124,31 @@ fn open_on_disk(path: &Path, options: &StoreOptions, exists: bool) -> Result<Emb
     Ok(graph)
 }
 
-/// Removes the sorted files (`bulk-*.sst`) a bulk load killed before its commit left in the
-/// store's folder. Called right after a writable open: holding the store's lock, this
-/// process is the only writer, and it has not begun a load, so every such file is dead.
-fn remove_dead_bulk_files(path: &Path) {
+/// How many of RocksDB's old logs (`LOG.old.*`, one per writable open) a store keeps.
+const OLD_LOGS_KEPT: usize = 4;
+
+/// Removes what earlier runs left in the store's folder: the sorted files (`bulk-*.sst`) of
+/// a bulk load killed before its commit, and all but the newest few of RocksDB's old logs,
+/// which it would otherwise keep by the thousand (oxigraph does not expose the option).
+/// Called right after a writable open: holding the store's lock, this process is the only
+/// writer, and it has not begun a load, so every such file is dead.
+fn tidy_store_folder(path: &Path) {
     let Ok(entries) = std::fs::read_dir(path) else { return };
+    let mut old_logs = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if name.starts_with("bulk-") && name.ends_with(".sst") {
             let _ = std::fs::remove_file(entry.path());
+        } else if name.starts_with("LOG.old.") {
+            old_logs.push(name.into_owned());
         }
+    }
+    // The suffix is the time the log was set aside, in microseconds: names sort by age.
+    old_logs.sort_by(|a, b| a.len().cmp(&b.len()).then_with(|| a.cmp(b)));
+    let surplus = old_logs.len().saturating_sub(OLD_LOGS_KEPT);
+    for name in &old_logs[..surplus] {
+        let _ = std::fs::remove_file(path.join(name));
     }
 }
 
@@ -191,7 +205,8 @@ impl Embedded {
             let schema = Schema::from_graph(&ontology);
             let files = builtin_fact_files()?;
             let lowered =
-                lower(&files, &LowerContext { schema: &schema, known_entity: &|_| None, drafts: DraftPolicy::Refuse }).map_err(Error::Facts)?;
+                lower(&files, &LowerContext { schema: &schema, known_entity: &|_| None, drafts: DraftPolicy::Refuse })
+                    .map_err(Error::Facts)?;
             quads.extend(lowered.quads);
         }
         self.store.extend(quads)?;
@@ -383,6 +398,11 @@ impl Embedded {
             let _ = send.send(answer);
         }))?;
         let deadline = evaluation.timeout.map(|timeout| Instant::now() + timeout);
+        // The memory bound is on growth: what the process held before the query (views,
+        // caches, other requests) is not the query's.
+        let memory_ceiling = evaluation
+            .max_memory
+            .and_then(|max| crate::limits::resident_bytes().map(|before| before.saturating_add(max)));
         loop {
             let wait = match deadline {
                 Some(deadline) => deadline.saturating_duration_since(Instant::now()).min(POLL),
@@ -395,6 +415,13 @@ impl Embedded {
                         token.cancel();
                         ABANDONED.store(true, Ordering::SeqCst);
                         return Err(evaluation_error(QueryEvaluationError::Cancelled, evaluation));
+                    }
+                    if memory_ceiling
+                        .is_some_and(|ceiling| crate::limits::resident_bytes().is_some_and(|now| now > ceiling))
+                    {
+                        token.cancel();
+                        ABANDONED.store(true, Ordering::SeqCst);
+                        return Err(evaluation.too_much_memory());
                     }
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {

@@ -157,7 +157,15 @@ impl Backend {
 
     /// The triples of a CONSTRUCT written by the program, as a small in-memory graph to walk.
     pub fn construct(&self, text: &str) -> Result<LocalGraph, Error> {
-        match self.internal_query(text)? {
+        self.construct_within(text, &Evaluation::default())
+    }
+
+    /// The same, within a command's time and cancellation.
+    pub fn construct_within(&self, text: &str, evaluation: &Evaluation) -> Result<LocalGraph, Error> {
+        let query = internal_parser()
+            .parse_query(text)
+            .map_err(|e| Error::Internal(format!("an internal query does not parse: {e}")))?;
+        match self.query(query, evaluation)? {
             Answer::Graph(triples) => Ok(triples.into_iter().collect()),
             _ => Err(Error::Internal("an internal CONSTRUCT answered something else".to_owned())),
         }

@@ -435,6 +435,7 @@ impl Remote {
             allow_service: evaluation.allow_service,
             cancel: evaluation.cancel.clone(),
             max_rows: evaluation.max_rows,
+            max_memory: evaluation.max_memory,
         };
         let timeout = evaluation.timeout.unwrap_or(DEFAULT_TIMEOUT);
         let client = oxhttp::Client::new().with_global_timeout(timeout).with_redirection_limit(3);

@@ -17,8 +17,9 @@ pub fn draft(session: &Session, args: &DraftArgs) -> Result<Outcome, Error> {
         ));
     }
     if let Some(date) = &args.date {
-        crate::facts::dates::FactDate::parse(date)
-            .map_err(|message| Error::input(format!("--date {date}: {message}"), Some("write YYYY-MM-DD".to_owned())))?;
+        crate::facts::dates::FactDate::parse(date).map_err(|message| {
+            Error::input(format!("--date {date}: {message}"), Some("write YYYY-MM-DD".to_owned()))
+        })?;
     }
     let text = crate::input::read_text(&args.article)?;
     let draft = session.draft(&text, &request(args))?;

@@ -157,7 +157,7 @@ fn node_of(
 /// The bounds of a graph computation: the session's timeout and cancellation, and the
 /// face's progress display when there is one.
 fn guard(session: &Session, settings: &Settings, observer: Option<Arc<dyn WorkObserver>>) -> Guard {
-    Guard::new(settings.timeout, session.cancel.clone(), observer)
+    Guard::until(settings.deadline(), session.cancel.clone(), observer)
 }
 
 /// An error when the computation stopped early (its partial result is not an answer).

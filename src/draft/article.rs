@@ -271,7 +271,10 @@ mod tests {
 
     #[test]
     fn sentences_keep_quotes_and_decimals() {
-        assert_eq!(sentences("他说：“好。”然后377.56亿元。Next one. End"), vec!["他说：“好。”", "然后377.56亿元。", "Next one.", "End"]);
+        assert_eq!(
+            sentences("他说：“好。”然后377.56亿元。Next one. End"),
+            vec!["他说：“好。”", "然后377.56亿元。", "Next one.", "End"]
+        );
         let s = "2016年，阿里成立淘天海外业务，专门负责海外市场";
         let at = s.find("阿里").unwrap();
         assert_eq!(clause_around(s, at..at + 6), "阿里成立淘天海外业务");

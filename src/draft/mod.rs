@@ -174,9 +174,8 @@ pub struct Draft {
 
 static JIEBA: LazyLock<jieba_rs::Jieba> = LazyLock::new(jieba_rs::Jieba::new);
 
-static LATIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[A-Za-z0-9][A-Za-z0-9&'+.\-]*(?: [A-Za-z0-9][A-Za-z0-9&'+.\-]*)*").expect("valid")
-});
+static LATIN: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9][A-Za-z0-9&'+.\-]*(?: [A-Za-z0-9][A-Za-z0-9&'+.\-]*)*").expect("valid"));
 
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"[“「『《【"]([^“”「」『』《》【】"，。！？,!?]{2,16})[”」』》】"]"#).expect("valid")
@@ -188,16 +187,68 @@ static CAPITALISED: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Words that open English sentences and are no names.
 const ENGLISH_OPENERS: &[&str] = &[
-    "A", "An", "The", "In", "On", "At", "By", "For", "But", "And", "Or", "It", "Its", "This", "That", "These",
-    "Those", "As", "If", "When", "While", "After", "Before", "Since", "With", "Without", "From", "To", "Of", "We",
-    "They", "He", "She", "His", "Her", "Their", "Our", "There", "Here", "What", "Which", "Who", "How", "Why",
-    "Yet", "So", "Also", "Then", "Now", "Still", "Even", "Last", "This", "Next", "According",
+    "A",
+    "An",
+    "The",
+    "In",
+    "On",
+    "At",
+    "By",
+    "For",
+    "But",
+    "And",
+    "Or",
+    "It",
+    "Its",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "As",
+    "If",
+    "When",
+    "While",
+    "After",
+    "Before",
+    "Since",
+    "With",
+    "Without",
+    "From",
+    "To",
+    "Of",
+    "We",
+    "They",
+    "He",
+    "She",
+    "His",
+    "Her",
+    "Their",
+    "Our",
+    "There",
+    "Here",
+    "What",
+    "Which",
+    "Who",
+    "How",
+    "Why",
+    "Yet",
+    "So",
+    "Also",
+    "Then",
+    "Now",
+    "Still",
+    "Even",
+    "Last",
+    "This",
+    "Next",
+    "According",
 ];
 
 /// Generic Chinese words that are never entities by themselves.
 const CHINESE_STOPWORDS: &[&str] = &[
-    "我们", "他们", "你们", "自己", "其中", "方面", "问题", "情况", "时候", "目前", "可能", "时间", "部分", "原因", "过程",
-    "方式", "结果", "东西", "地方", "事情", "意义", "影响", "角度", "程度", "层面", "背景", "阶段", "本文", "文章", "作者",
+    "我们", "他们", "你们", "自己", "其中", "方面", "问题", "情况", "时候", "目前", "可能", "时间", "部分", "原因",
+    "过程", "方式", "结果", "东西", "地方", "事情", "意义", "影响", "角度", "程度", "层面", "背景", "阶段", "本文",
+    "文章", "作者",
 ];
 
 /// Reads `text` (the article) into a draft.
@@ -311,7 +362,8 @@ pub fn draft(text: &str, request: &Request, known: &[KnownEntity], cues: &Cues) 
                 let mut before = before;
                 if after.is_none() {
                     // "A与B竞争": the cue follows both names.
-                    let prior: Vec<_> = found.iter().filter(|(r, t)| r.end <= cue_range.start && !is_metric(t)).collect();
+                    let prior: Vec<_> =
+                        found.iter().filter(|(r, t)| r.end <= cue_range.start && !is_metric(t)).collect();
                     if let [.., first, second] = prior.as_slice() {
                         before = Some(*first);
                         after = Some(*second);
@@ -361,7 +413,8 @@ pub fn draft(text: &str, request: &Request, known: &[KnownEntity], cues: &Cues) 
             }
         }
         for relation in here {
-            let key = (relation.subject.clone(), relation.property.clone(), relation.object.clone(), relation.quote.clone());
+            let key =
+                (relation.subject.clone(), relation.property.clone(), relation.object.clone(), relation.quote.clone());
             if relation_keys.insert(key) {
                 relations.push(relation);
             }
@@ -498,7 +551,8 @@ fn chinese_candidates(sentences: &[&str], cues: &Cues) -> Vec<RawCandidate> {
             }
             let rest = &sentence[m.end()..];
             // A Latin name running into a Chinese class suffix: POP商家, Choice业务, 1688平台.
-            if let Some((suffix, _)) = cues.suffixes.iter().find(|(s, _)| !s.is_ascii() && rest.starts_with(s.as_str())) {
+            if let Some((suffix, _)) = cues.suffixes.iter().find(|(s, _)| !s.is_ascii() && rest.starts_with(s.as_str()))
+            {
                 push(&format!("{name}{suffix}"), None, "a Latin name with a class suffix", true, index);
             }
             if name.chars().any(|c| c.is_ascii_alphabetic()) {
@@ -506,7 +560,9 @@ fn chinese_candidates(sentences: &[&str], cues: &Cues) -> Vec<RawCandidate> {
             }
         }
         let tags = JIEBA.tag(sentence, true);
-        let nounish = |tag: &str| matches!(tag, "n" | "nr" | "nrt" | "nrfg" | "ns" | "nt" | "nz" | "vn" | "j" | "eng" | "an" | "ng" | "nw");
+        let nounish = |tag: &str| {
+            matches!(tag, "n" | "nr" | "nrt" | "nrfg" | "ns" | "nt" | "nz" | "vn" | "j" | "eng" | "an" | "ng" | "nw")
+        };
         let mut i = 0;
         while i < tags.len() {
             if !nounish(tags[i].tag) {
@@ -557,7 +613,13 @@ fn english_candidates(sentences: &[&str]) -> Vec<RawCandidate> {
         for m in QUOTED.captures_iter(sentence) {
             let inner = m.get(1).expect("group 1").as_str().trim();
             if usable_name(inner) {
-                out.push(RawCandidate { name: inner.to_owned(), class: None, why: "quoted".into(), strong: true, sentence: index });
+                out.push(RawCandidate {
+                    name: inner.to_owned(),
+                    class: None,
+                    why: "quoted".into(),
+                    strong: true,
+                    sentence: index,
+                });
             }
         }
         for m in CAPITALISED.find_iter(sentence) {
@@ -567,7 +629,8 @@ fn english_candidates(sentences: &[&str]) -> Vec<RawCandidate> {
                 let first = name.split(' ').next().unwrap_or("");
                 if ENGLISH_OPENERS.contains(&first) {
                     name = name[first.len()..].trim_start();
-                    if let Some(rest) = ["of ", "and ", "for ", "the ", "de "].iter().find_map(|w| name.strip_prefix(w)) {
+                    if let Some(rest) = ["of ", "and ", "for ", "the ", "de "].iter().find_map(|w| name.strip_prefix(w))
+                    {
                         name = rest;
                     }
                 }
@@ -575,7 +638,13 @@ fn english_candidates(sentences: &[&str]) -> Vec<RawCandidate> {
             if name.is_empty() || ENGLISH_OPENERS.contains(&name) || !usable_name(name) {
                 continue;
             }
-            out.push(RawCandidate { name: name.to_owned(), class: None, why: "a capitalised name".into(), strong: true, sentence: index });
+            out.push(RawCandidate {
+                name: name.to_owned(),
+                class: None,
+                why: "a capitalised name".into(),
+                strong: true,
+                sentence: index,
+            });
         }
     }
     out
@@ -695,7 +764,11 @@ pub fn to_toml(draft: &Draft) -> String {
     }
 
     let rule = "# =====================================================================";
-    let _ = writeln!(out, "\n{rule}\n# Entities the store already knows, as the article names them ({})\n{rule}", draft.mentions.len());
+    let _ = writeln!(
+        out,
+        "\n{rule}\n# Entities the store already knows, as the article names them ({})\n{rule}",
+        draft.mentions.len()
+    );
     for mention in &draft.mentions {
         let _ = writeln!(
             out,
@@ -708,7 +781,11 @@ pub fn to_toml(draft: &Draft) -> String {
         );
     }
 
-    let _ = writeln!(out, "\n{rule}\n# Candidate entities ({}): check the class, fill in the labels\n{rule}", draft.candidates.len());
+    let _ = writeln!(
+        out,
+        "\n{rule}\n# Candidate entities ({}): check the class, fill in the labels\n{rule}",
+        draft.candidates.len()
+    );
     for candidate in &draft.candidates {
         let latin = candidate.name.is_ascii();
         let _ = writeln!(out, "\n# “{}” ({}×)", comment(&candidate.sentence), candidate.count);
@@ -720,14 +797,26 @@ pub fn to_toml(draft: &Draft) -> String {
         out.push_str("draft = true\n");
     }
 
-    let _ = writeln!(out, "\n{rule}\n# Candidate relations ({}): one per cue word between two names\n{rule}", draft.relations.len());
+    let _ = writeln!(
+        out,
+        "\n{rule}\n# Candidate relations ({}): one per cue word between two names\n{rule}",
+        draft.relations.len()
+    );
     for relation in &draft.relations {
         let _ = writeln!(out, "\n# “{}”", comment(&relation.sentence));
         for date in &relation.dates {
-            let _ = writeln!(out, "# date: {} = {}{}", comment(&date.text), date.value, qualifier_note(&date.qualifier));
+            let _ =
+                writeln!(out, "# date: {} = {}{}", comment(&date.text), date.value, qualifier_note(&date.qualifier));
         }
         for figure in &relation.figures {
-            let _ = writeln!(out, "# figure: {} = {} {}{}", comment(&figure.text), figure.value, figure.unit, qualifier_note(&figure.qualifier));
+            let _ = writeln!(
+                out,
+                "# figure: {} = {} {}{}",
+                comment(&figure.text),
+                figure.value,
+                figure.unit,
+                qualifier_note(&figure.qualifier)
+            );
         }
         out.push_str("[[relation]]\n");
         let _ = writeln!(out, "subject = {}", quoted(&relation.subject));
@@ -748,7 +837,8 @@ pub fn to_toml(draft: &Draft) -> String {
         out.push_str("draft = true\n");
     }
 
-    let _ = writeln!(out, "\n{rule}\n# Candidate figures ({}): pick the subject and metric\n{rule}", draft.figures.len());
+    let _ =
+        writeln!(out, "\n{rule}\n# Candidate figures ({}): pick the subject and metric\n{rule}", draft.figures.len());
     for figure in &draft.figures {
         let f = &figure.figure;
         let _ = writeln!(out, "\n# “{}”", comment(&figure.sentence));

@@ -126,7 +126,12 @@ pub fn dates(sentence: &str, published: Option<Published>) -> Vec<DateMention> {
         found.push(DateMention { text: whole.as_str().to_owned(), value, qualifier, range: whole.range() });
     }
     for m in ISO_DATE.find_iter(sentence) {
-        found.push(DateMention { text: m.as_str().to_owned(), value: m.as_str().to_owned(), qualifier: None, range: m.range() });
+        found.push(DateMention {
+            text: m.as_str().to_owned(),
+            value: m.as_str().to_owned(),
+            qualifier: None,
+            range: m.range(),
+        });
     }
     for caps in EN_DATE.captures_iter(sentence) {
         let whole = caps.get(0).expect("group 0");
@@ -230,7 +235,8 @@ static EN_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The figures in a sentence, not counting the numbers inside its dates.
 pub fn figures(sentence: &str, dates: &[DateMention]) -> Vec<FigureMention> {
-    let inside_date = |range: &Range<usize>| dates.iter().any(|d| d.range.start < range.end && range.start < d.range.end);
+    let inside_date =
+        |range: &Range<usize>| dates.iter().any(|d| d.range.start < range.end && range.start < d.range.end);
     let mut found = Vec::new();
     for caps in CN_FIGURE.captures_iter(sentence) {
         let whole = caps.get(0).expect("group 0");
@@ -288,7 +294,9 @@ pub fn figures(sentence: &str, dates: &[DateMention]) -> Vec<FigureMention> {
         };
         let qualifier = match (pre, caps.name("post").map(|p| p.as_str()), caps.name("post2").map(|p| p.as_str())) {
             (Some("将近" | "接近" | "大约" | "近" | "约"), _, _) | (_, _, Some("左右")) => Some("about"),
-            (Some("超过" | "超" | "逾" | "突破" | "最低"), _, _) | (_, Some(_), _) | (_, _, Some("以上")) => Some("over"),
+            (Some("超过" | "超" | "逾" | "突破" | "最低"), _, _) | (_, Some(_), _) | (_, _, Some("以上")) => {
+                Some("over")
+            }
             (Some("不到" | "不足" | "低于" | "前"), _, _) | (_, _, Some("以下")) => Some("under"),
             _ => None,
         };

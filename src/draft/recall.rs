@@ -78,7 +78,9 @@ pub fn score(draft: &Draft, curated: &[FactFile]) -> Recall {
         let overlap = exact
             || names.iter().any(|n| {
                 n.chars().count() >= 2
-                    && drafted.iter().any(|(_, d)| d.chars().count() >= 2 && (d.contains(n.as_str()) || n.contains(d.as_str())))
+                    && drafted
+                        .iter()
+                        .any(|(_, d)| d.chars().count() >= 2 && (d.contains(n.as_str()) || n.contains(d.as_str())))
             });
         named += usize::from(exact);
         overlapping += usize::from(overlap);
@@ -89,8 +91,12 @@ pub fn score(draft: &Draft, curated: &[FactFile]) -> Recall {
         }
     }
     // Quotes.
-    let sentences: BTreeSet<String> =
-        draft.relations.iter().map(|r| normal(&r.sentence)).chain(draft.figures.iter().map(|f| normal(&f.sentence))).collect();
+    let sentences: BTreeSet<String> = draft
+        .relations
+        .iter()
+        .map(|r| normal(&r.sentence))
+        .chain(draft.figures.iter().map(|f| normal(&f.sentence)))
+        .collect();
     let mut quotes = Vec::new();
     let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
     let mut triples: BTreeSet<(String, String, String)> = BTreeSet::new();
@@ -104,7 +110,8 @@ pub fn score(draft: &Draft, curated: &[FactFile]) -> Recall {
             pairs.insert((o.clone(), s.clone()));
             triples.insert((s, p, o));
         }
-        quotes.extend(file.doc.attribute.iter().filter_map(|a| a.get_ref().quote.as_ref().map(|q| normal(q.get_ref()))));
+        quotes
+            .extend(file.doc.attribute.iter().filter_map(|a| a.get_ref().quote.as_ref().map(|q| normal(q.get_ref()))));
         quotes.extend(file.doc.figure.iter().filter_map(|f| f.get_ref().quote.as_ref().map(|q| normal(q.get_ref()))));
     }
     let found_quotes = quotes.iter().filter(|q| sentences.iter().any(|s| s.contains(q.as_str()))).count();
@@ -117,7 +124,9 @@ pub fn score(draft: &Draft, curated: &[FactFile]) -> Recall {
         let (subjects, objects) = (ends(&relation.subject), ends(&relation.object));
         let pair = subjects.iter().any(|s| objects.iter().any(|o| pairs.contains(&((*s).to_owned(), (*o).to_owned()))));
         let same = relation.property.as_ref().is_some_and(|p| {
-            subjects.iter().any(|s| objects.iter().any(|o| triples.contains(&((*s).to_owned(), p.clone(), (*o).to_owned()))))
+            subjects
+                .iter()
+                .any(|s| objects.iter().any(|o| triples.contains(&((*s).to_owned(), p.clone(), (*o).to_owned()))))
         });
         pair_correct += usize::from(pair);
         property_correct += usize::from(same);

@@ -171,7 +171,7 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
     let format = args.chosen_format();
     let schema = session.schema()?;
     let lang = settings.lang;
-    let guard = crate::paths::guard::Guard::new(settings.timeout, session.cancel.clone(), None);
+    let guard = crate::paths::guard::Guard::until(settings.deadline(), session.cancel.clone(), None);
     let stopped = |guard: &crate::paths::guard::Guard| -> Result<(), Error> {
         match guard.interrupted() {
             Some(_) => Err(Error::Timeout("the export's selection stopped at the timeout or was cancelled".to_owned())),
@@ -277,9 +277,9 @@ pub fn export(session: &Session, settings: &Settings, args: &ExportArgs) -> Resu
         ExportFormat::Graphml => formats::graphml(&subgraph),
         ExportFormat::Cytoscape => formats::cytoscape(&subgraph)?,
         ExportFormat::Mermaid => formats::mermaid(&subgraph),
-        ExportFormat::Svg => svg::render(&subgraph, lang, size),
+        ExportFormat::Svg => svg::render(&subgraph, lang, size, &guard)?,
         ExportFormat::Png => {
-            let picture = svg::render(&subgraph, lang, size);
+            let picture = svg::render(&subgraph, lang, size, &guard)?;
             let needs_cjk = subgraph
                 .nodes
                 .iter()

@@ -9,6 +9,8 @@
 //! bundled edge with all their labels and an arrowhead at each end a relation points to.
 
 use super::Subgraph;
+use crate::error::Error;
+use crate::paths::guard::Guard;
 use crate::schema::Lang;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
@@ -311,10 +313,13 @@ fn bundles(graph: &Subgraph, row_of: &[usize], x_of: &[f64]) -> Vec<Bundle> {
 }
 
 /// Lays out and routes the whole drawing for rows at most `max_width` wide.
-pub(super) fn draw(graph: &Subgraph, max_width: f64) -> Drawing {
+pub(super) fn draw(graph: &Subgraph, max_width: f64, guard: &Guard) -> Result<Drawing, Error> {
     let n = graph.nodes.len();
     let widths = box_widths(graph);
     let rows = rows_of(graph, &widths, max_width);
+    if guard.stop_now() {
+        return Err(stopped(guard));
+    }
     let mut row_of = vec![0usize; n];
     let mut rel_x = vec![0.0f64; n];
     let row_width = |row: &Vec<usize>| -> f64 {
@@ -331,6 +336,9 @@ pub(super) fn draw(graph: &Subgraph, max_width: f64) -> Drawing {
     }
     let centre = |node: usize| rel_x[node] + widths[node] / 2.0;
     let bundles = bundles(graph, &row_of, &rel_x);
+    if guard.stop_now() {
+        return Err(stopped(guard));
+    }
     // Routes, and lanes for the bundles between rows far apart.
     let (mut left_lanes, mut right_lanes) = (0usize, 0usize);
     let routes: Vec<Route> = bundles
@@ -429,8 +437,14 @@ pub(super) fn draw(graph: &Subgraph, max_width: f64) -> Drawing {
             None => (lo - 4.0, hi + 4.0),
         }
     };
-    for channel in 0..channels {
-        let mut members: Vec<usize> = (0..runs.len()).filter(|&r| runs[r].channel == channel).collect();
+    let mut in_channel: Vec<Vec<usize>> = vec![Vec::new(); channels];
+    for (r, run) in runs.iter().enumerate() {
+        in_channel[run.channel].push(r);
+    }
+    for (channel, mut members) in in_channel.into_iter().enumerate() {
+        if guard.stop() {
+            return Err(stopped(guard));
+        }
         members.sort_by(|a, b| extent(&runs[*a]).0.total_cmp(&extent(&runs[*b]).0).then(a.cmp(b)));
         let mut track_ends: Vec<f64> = Vec::new();
         for r in members {
@@ -473,11 +487,18 @@ pub(super) fn draw(graph: &Subgraph, max_width: f64) -> Drawing {
     let height = y + MARGIN;
     let track_y = |channel: usize, track: usize| channel_top[channel] + CHANNEL_PAD + track as f64 * TRACK;
     let boxes: Vec<Placed> = (0..n).map(|i| Placed { x: x_of[i], y: row_y[row_of[i]], width: widths[i] }).collect();
-    // Polylines.
+    // Polylines, each from its bundle's own runs (one, or two for a lane).
+    let mut runs_of: Vec<Vec<&Run>> = vec![Vec::new(); bundles.len()];
+    for run in &runs {
+        runs_of[run.bundle].push(run);
+    }
     let mut edges = Vec::new();
     for (i, (b, route)) in bundles.iter().zip(&routes).enumerate() {
+        if guard.stop() {
+            return Err(stopped(guard));
+        }
         let (pu, pl) = (port_x[&(i, true)], port_x[&(i, false)]);
-        let own: Vec<&Run> = runs.iter().filter(|r| r.bundle == i).collect();
+        let own = &runs_of[i];
         let (top_u, bottom_u) = (boxes[b.upper].y, boxes[b.upper].y + NODE_HEIGHT);
         let top_l = boxes[b.lower].y;
         let points = match route {
@@ -509,13 +530,21 @@ pub(super) fn draw(graph: &Subgraph, max_width: f64) -> Drawing {
             title: b.titles.join("\n"),
         });
     }
-    Drawing { boxes, edges, width, height }
+    Ok(Drawing { boxes, edges, width, height })
+}
+
+/// The error for a picture whose layout the guard stopped.
+fn stopped(guard: &Guard) -> Error {
+    guard
+        .check("drawing the picture")
+        .err()
+        .unwrap_or_else(|| Error::Timeout("drawing the picture was stopped".to_owned()))
 }
 
 /// The drawing in the shape asked for: the row width that brings it nearest the aspect.
-fn draw_to_size(graph: &Subgraph, size: PictureSize) -> Drawing {
+fn draw_to_size(graph: &Subgraph, size: PictureSize, guard: &Guard) -> Result<Drawing, Error> {
     let target = match size {
-        PictureSize::Natural => return draw(graph, DEFAULT_ROW_WIDTH),
+        PictureSize::Natural => return draw(graph, DEFAULT_ROW_WIDTH, guard),
         PictureSize::Aspect(aspect) => aspect,
         PictureSize::Pixels(w, h) => w / h,
     };
@@ -525,19 +554,22 @@ fn draw_to_size(graph: &Subgraph, size: PictureSize) -> Drawing {
     // smaller one tries a dozen widths and keeps the nearest to the aspect.
     if graph.nodes.len() > LARGE_DRAWING {
         let area: f64 = widths.iter().map(|w| (w + NODE_GAP) * (NODE_HEIGHT + 2.0 * CHANNEL_PAD)).sum();
-        return draw(graph, (area * target).sqrt().max(widest_box));
+        return draw(graph, (area * target).sqrt().max(widest_box), guard);
     }
     let mut best: Option<(f64, Drawing)> = None;
     let mut width = widest_box;
     while width <= 8000.0 {
-        let drawing = draw(graph, width);
+        let drawing = draw(graph, width, guard)?;
         let miss = ((drawing.width / drawing.height) / target).ln().abs();
         if best.as_ref().is_none_or(|(m, _)| miss < *m) {
             best = Some((miss, drawing));
         }
         width *= 1.25;
     }
-    best.map(|(_, d)| d).unwrap_or_else(|| draw(graph, DEFAULT_ROW_WIDTH))
+    match best {
+        Some((_, drawing)) => Ok(drawing),
+        None => draw(graph, DEFAULT_ROW_WIDTH, guard),
+    }
 }
 
 fn escape(text: &str) -> String {
@@ -545,8 +577,8 @@ fn escape(text: &str) -> String {
 }
 
 /// The SVG document.
-pub(super) fn render(graph: &Subgraph, lang: Lang, size: PictureSize) -> String {
-    let drawing = draw_to_size(graph, size);
+pub(super) fn render(graph: &Subgraph, lang: Lang, size: PictureSize, guard: &Guard) -> Result<String, Error> {
+    let drawing = draw_to_size(graph, size, guard)?;
     // The canvas: the drawing, padded to the aspect asked for and centred in it.
     let (content_w, content_h) = (drawing.width, drawing.height);
     let (canvas_w, canvas_h) = match size {
@@ -671,7 +703,7 @@ pub(super) fn render(graph: &Subgraph, lang: Lang, size: PictureSize) -> String 
         );
     }
     let _ = writeln!(out, "</g>\n</g>\n</svg>");
-    out
+    Ok(out)
 }
 
 /// The smallest canvas of `aspect` (width / height) holding `w` × `h`.
@@ -709,6 +741,17 @@ mod tests {
             });
         }
         graph
+    }
+
+    #[test]
+    fn a_passed_deadline_stops_the_layout_with_a_timeout() {
+        let edges: Vec<(usize, usize, &str)> = (1..3000).map(|i| (i / 2, i, "p")).collect();
+        let g = graph(3000, &edges);
+        let expired = Guard::new(Some(std::time::Duration::ZERO), None, None);
+        for size in [PictureSize::Natural, PictureSize::Aspect(16.0 / 9.0)] {
+            assert!(matches!(render(&g, Lang::En, size, &expired), Err(Error::Timeout(_))));
+        }
+        assert!(render(&g, Lang::En, PictureSize::Natural, &Guard::none()).is_ok());
     }
 
     /// Whether the segment from `a` to `b` (horizontal or vertical) enters the box.
@@ -753,14 +796,14 @@ mod tests {
         edges.extend([(3, 50, "far"), (59, 2, "back up"), (10, 11, "beside"), (4, 4, "itself"), (0, 1, "second")]);
         let g = graph(60, &edges);
         for width in [400.0, 900.0, 1800.0] {
-            check(&g, &draw(&g, width));
+            check(&g, &draw(&g, width, &Guard::none()).unwrap());
         }
     }
 
     #[test]
     fn parallel_relations_are_one_bundled_edge() {
         let g = graph(2, &[(0, 1, "outperformed"), (0, 1, "competes with"), (1, 0, "competes with")]);
-        let drawing = draw(&g, 1800.0);
+        let drawing = draw(&g, 1800.0, &Guard::none()).unwrap();
         assert_eq!(drawing.edges.len(), 1);
         let edge = &drawing.edges[0];
         assert!(edge.start_arrow && edge.end_arrow);
@@ -774,7 +817,7 @@ mod tests {
         assert!("wide".parse::<PictureSize>().is_err());
         assert!("0:9".parse::<PictureSize>().is_err());
         let g = graph(40, &(1..40).map(|i| (i % 5, i, "r")).collect::<Vec<_>>());
-        let svg = render(&g, Lang::En, PictureSize::Aspect(16.0 / 9.0));
+        let svg = render(&g, Lang::En, PictureSize::Aspect(16.0 / 9.0), &Guard::none()).unwrap();
         let view: Vec<f64> = svg
             .split("viewBox=\"")
             .nth(1)

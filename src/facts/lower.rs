@@ -468,7 +468,10 @@ impl Lowering<'_> {
         let first_labels = merged_into.as_ref().and_then(|(file, _)| {
             self.files[*file].doc.entity.iter().find(|d| d.get_ref().id.get_ref() == id).map(|d| {
                 let d = d.get_ref();
-                (d.en.as_ref().map(|l| l.get_ref().trim().to_owned()), d.zh.as_ref().map(|l| l.get_ref().trim().to_owned()))
+                (
+                    d.en.as_ref().map(|l| l.get_ref().trim().to_owned()),
+                    d.zh.as_ref().map(|l| l.get_ref().trim().to_owned()),
+                )
             })
         });
         for class in e.class.get_ref().items() {

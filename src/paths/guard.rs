@@ -59,6 +59,24 @@ impl Guard {
         Guard { deadline: timeout.map(|t| Instant::now() + t), cancel, observer, ..Guard::default() }
     }
 
+    /// A guard that stops at `deadline` (a command's one deadline, shared by its phases).
+    pub fn until(
+        deadline: Option<Instant>,
+        cancel: Option<CancellationToken>,
+        observer: Option<Arc<dyn WorkObserver>>,
+    ) -> Guard {
+        Guard { deadline, cancel, observer, ..Guard::default() }
+    }
+
+    /// The timeout error for `what` when this guard stopped it, else `Ok`.
+    pub fn check(&self, what: &str) -> Result<(), crate::error::Error> {
+        match self.interrupted() {
+            Some(Interrupted::Timeout) => Err(crate::error::Error::Timeout(format!("{what} ran past the timeout"))),
+            Some(Interrupted::Cancelled) => Err(crate::error::Error::Timeout(format!("{what} was cancelled"))),
+            None => Ok(()),
+        }
+    }
+
     /// Whether to stop now. Cheap: the clock is read once per thousand calls.
     #[inline]
     pub fn stop(&self) -> bool {

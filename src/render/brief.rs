@@ -46,7 +46,12 @@ pub fn brief_markdown(brief: &Brief) -> Result<String, Error> {
                 if rows.is_empty() {
                     out.push_str("_No rows._\n\n");
                 } else {
-                    out.push_str(&super::results::render_solutions(variables, rows, TableFormat::Markdown)?);
+                    out.push_str(&super::results::render_solutions(
+                        variables,
+                        rows,
+                        TableFormat::Markdown,
+                        &crate::paths::guard::Guard::none(),
+                    )?);
                     out.push('\n');
                 }
                 if !section.sources.is_empty() {
@@ -58,7 +63,12 @@ pub fn brief_markdown(brief: &Brief) -> Result<String, Error> {
                 }
             }
             Ok(other) => {
-                out.push_str(&super::results::render_answer(other, TableFormat::Markdown, GraphFormat::Turtle)?);
+                out.push_str(&super::results::render_answer(
+                    other,
+                    TableFormat::Markdown,
+                    GraphFormat::Turtle,
+                    &crate::paths::guard::Guard::none(),
+                )?);
                 out.push('\n');
             }
         }

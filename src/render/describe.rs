@@ -122,11 +122,8 @@ pub fn description_text(d: &Description, lang: Lang) -> String {
         for conflict in &d.conflicts {
             let about = conflict.about_label.clone().unwrap_or_else(|| crate::schema::short_name(&conflict.about));
             let when = conflict.when.as_deref().map(|w| format!(", {w}")).unwrap_or_default();
-            let sides: Vec<String> = conflict
-                .sides
-                .iter()
-                .map(|side| format!("{} ({})", side.value, source_id(&side.source)))
-                .collect();
+            let sides: Vec<String> =
+                conflict.sides.iter().map(|side| format!("{} ({})", side.value, source_id(&side.source))).collect();
             let _ = writeln!(out, "  {about}{when}: {}", sides.join("  ≠  "));
             for side in &conflict.sides {
                 let _ = writeln!(out, "      {}: “{}”", source_id(&side.source), side.quote);
@@ -232,10 +229,14 @@ pub fn timeline_text(t: &crate::timeline::Timeline, lang: Lang) -> String {
     }
     out.push('\n');
     if t.events.is_empty() {
-        let _ = writeln!(out, "  {}", match lang {
-            Lang::En => "no dated facts",
-            Lang::Zh => "无带日期的事实",
-        });
+        let _ = writeln!(
+            out,
+            "  {}",
+            match lang {
+                Lang::En => "no dated facts",
+                Lang::Zh => "无带日期的事实",
+            }
+        );
         return out;
     }
     let event_word = |event: &str| -> &'static str {

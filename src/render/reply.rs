@@ -6,6 +6,7 @@ use super::{describe, paths, results, table, to_json};
 use crate::commands::{Body, Reply};
 use crate::error::Error;
 use crate::formats::{GraphFormat, TableFormat};
+use crate::paths::guard::Guard;
 use crate::schema::Lang;
 use std::fmt::Write as _;
 
@@ -57,8 +58,9 @@ pub fn answer_media_type(answer: &crate::backend::Answer, table: TableFormat, gr
     }
 }
 
-/// Renders `reply` as `presentation` asks, labels in `lang`.
-pub fn render(reply: Reply, presentation: Presentation, lang: Lang) -> Result<Rendered, Error> {
+/// Renders `reply` as `presentation` asks, labels in `lang`; SPARQL answers stop at the
+/// guard's deadline (the rest is linear in what an already bounded command returned).
+pub fn render(reply: Reply, presentation: Presentation, lang: Lang, guard: &Guard) -> Result<Rendered, Error> {
     let as_json = presentation == Presentation::Json;
     match reply {
         Reply::Artifact(artifact) => Ok(Rendered { media_type: artifact.media_type, body: artifact.body }),
@@ -68,7 +70,7 @@ pub fn render(reply: Reply, presentation: Presentation, lang: Lang) -> Result<Re
                 Presentation::Json => (TableFormat::Json, GraphFormat::Jsonld),
                 Presentation::Text | Presentation::Html => (TableFormat::Table, GraphFormat::Turtle),
             };
-            let body = results::render_answer(&answer, table, graph)?;
+            let body = results::render_answer(&answer, table, graph, guard)?;
             Ok(Rendered { media_type: answer_media_type(&answer, table, graph), body: Body::Bytes(body.into_bytes()) })
         }
         Reply::ReportTable(report) => {
@@ -77,7 +79,7 @@ pub fn render(reply: Reply, presentation: Presentation, lang: Lang) -> Result<Re
                 Presentation::Json => (TableFormat::Json, GraphFormat::Jsonld),
                 Presentation::Text | Presentation::Html => (TableFormat::Table, GraphFormat::Turtle),
             };
-            let body = results::render_answer(&report.answer, table, graph)?;
+            let body = results::render_answer(&report.answer, table, graph, guard)?;
             Ok(Rendered {
                 media_type: answer_media_type(&report.answer, table, graph),
                 body: Body::Bytes(body.into_bytes()),

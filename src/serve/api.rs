@@ -88,6 +88,7 @@ impl Params {
             quiet: true,
             // The server's own result-size limit bounds what a request may ask for.
             max_rows: None,
+            max_memory: None,
             as_of: self.list("as_of").into_iter().next(),
             infer: None,
         })
@@ -264,7 +265,13 @@ fn check(server: &Server, request: &mut Request, in_flight: &InFlight<'_>, param
     let checked =
         crate::input::decode(&name, body).and_then(|text| crate::commands::data::check_text(&session, &name, text));
     let rendered = checked.and_then(|outcome| {
-        crate::render::reply::render(outcome.reply, crate::render::reply::Presentation::Json, session.settings.lang)
+        let guard = crate::paths::guard::Guard::until(session.settings.deadline(), session.cancel.clone(), None);
+        crate::render::reply::render(
+            outcome.reply,
+            crate::render::reply::Presentation::Json,
+            session.settings.lang,
+            &guard,
+        )
     });
     match rendered {
         Ok(rendered) => match http::reply(rendered.media_type, rendered.body, server.options().max_result) {

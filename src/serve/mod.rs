@@ -132,6 +132,7 @@ impl Server {
         let mut session = self.session.clone();
         session.cancel = Some(request.token.clone());
         session.settings.timeout = Some(timeout.map_or(self.options.timeout, |t| t.min(self.options.timeout)));
+        session.settings = session.settings.started();
         session
     }
 

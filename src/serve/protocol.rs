@@ -10,6 +10,7 @@ use crate::cli::QueryArgs;
 use crate::commands::Reply;
 use crate::error::Error;
 use crate::formats::{GraphFormat, TableFormat};
+use crate::paths::guard::Guard;
 use crate::render::reply::{render, Presentation};
 use oxhttp::model::{HeaderValue, Method, StatusCode};
 use oxigraph::model::{NamedNode, Triple};
@@ -222,7 +223,15 @@ fn run_query(server: &Server, request: &Request, in_flight: &InFlight<'_>, opera
             None => return http::not_acceptable(&offer_types(RESULT_OFFERS)),
         },
     };
-    respond(server, Reply::Answer(answer), presentation, session.settings.lang, request.method() == Method::HEAD)
+    let guard = Guard::until(session.settings.deadline(), session.cancel.clone(), None);
+    respond(
+        server,
+        Reply::Answer(answer),
+        presentation,
+        session.settings.lang,
+        request.method() == Method::HEAD,
+        &guard,
+    )
 }
 
 /// Renders a reply as the response body, within the result limit.
@@ -232,8 +241,9 @@ fn respond(
     presentation: Presentation,
     lang: crate::schema::Lang,
     head: bool,
+    guard: &Guard,
 ) -> Response {
-    let rendered = match render(reply, presentation, lang) {
+    let rendered = match render(reply, presentation, lang, guard) {
         Ok(rendered) => rendered,
         Err(error) => return http::error_plain(&error),
     };
@@ -292,6 +302,7 @@ fn service_description(server: &Server, request: &Request) -> Response {
         Presentation::Results { table: TableFormat::Json, graph: format },
         crate::schema::Lang::En,
         request.method() == Method::HEAD,
+        &Guard::none(),
     )
 }
 
@@ -347,6 +358,7 @@ pub(crate) fn graph_store(server: &Server, request: &mut Request, in_flight: &In
                     Presentation::Results { table: TableFormat::Json, graph: format },
                     session.settings.lang,
                     method == Method::HEAD,
+                    &Guard::until(session.settings.deadline(), session.cancel.clone(), None),
                 ),
                 Err(error) => http::error_plain(&error),
             }

@@ -29,7 +29,10 @@ fn jiang_fans_roles_before_and_after_he_took_over_the_ecommerce_group() {
 fn the_view_reaches_claims_figures_paths_of_fixed_length_and_exists() {
     // The claim nodes out of force are gone too: the dated claims about Jiang Fan on a day.
     let claims = "SELECT ?o WHERE { ?c a sg:Claim ; rdf:subject entity:jiang-fan ; rdf:predicate org:headOf ; rdf:object ?o } ORDER BY ?o";
-    assert_eq!(rows_as_of(claims, "2025-01-01", &["o"]), vec![vec!["https://w3id.org/stratagraph/id/ecommerce-group".to_owned()]]);
+    assert_eq!(
+        rows_as_of(claims, "2025-01-01", &["o"]),
+        vec![vec!["https://w3id.org/stratagraph/id/ecommerce-group".to_owned()]]
+    );
     // Choice's share of AliExpress's orders holds from 2024 (2024年中起): not in 2023.
     let share = "SELECT ?v WHERE { ?n sg:observationOf entity:choice ; sg:metric entity:order-share ; sg:value ?v }";
     assert_eq!(rows_as_of(share, "2023-06-30", &["v"]), Vec::<Vec<String>>::new());
@@ -52,8 +55,18 @@ fn the_view_reaches_claims_figures_paths_of_fixed_length_and_exists() {
         .args(["query", "DESCRIBE entity:jiang-fan", "--as-of", "2025-01-01", "--format", "ntriples"])
         .run()
         .success();
-    assert!(!described.stdout.contains("<http://www.w3.org/ns/org#headOf> <https://w3id.org/stratagraph/id/aliexpress>"), "{}", described.stdout);
-    assert!(described.stdout.contains("<http://www.w3.org/ns/org#headOf> <https://w3id.org/stratagraph/id/ecommerce-group>"), "{}", described.stdout);
+    assert!(
+        !described.stdout.contains("<http://www.w3.org/ns/org#headOf> <https://w3id.org/stratagraph/id/aliexpress>"),
+        "{}",
+        described.stdout
+    );
+    assert!(
+        described
+            .stdout
+            .contains("<http://www.w3.org/ns/org#headOf> <https://w3id.org/stratagraph/id/ecommerce-group>"),
+        "{}",
+        described.stdout
+    );
 }
 
 #[test]
@@ -85,13 +98,22 @@ fn repeated_paths_walk_the_relations_in_force_and_what_cannot_be_walked_is_refus
         .code(2)
         .stderr_has("an update cannot run on that view");
     Test::new().args(["describe", "蒋凡", "--as-of", "2024-06"]).run().code(2).stderr_has("--as-of needs a day");
-    Test::new().args(["describe", "蒋凡", "--as-of", "2024-02-30"]).run().code(2).stderr_has("month 2 of 2024 has 29 days");
-    Test::new().args(["search", "Taobao", "--as-of", "2024-06-30"]).run().code(2).stderr_has("this command does not read it");
+    Test::new()
+        .args(["describe", "蒋凡", "--as-of", "2024-02-30"])
+        .run()
+        .code(2)
+        .stderr_has("month 2 of 2024 has 29 days");
+    Test::new()
+        .args(["search", "Taobao", "--as-of", "2024-06-30"])
+        .run()
+        .code(2)
+        .stderr_has("this command does not read it");
 }
 
 #[test]
 fn describe_lists_only_the_facts_in_force_and_says_so() {
-    let json = Test::new().args(["describe", "蒋凡", "--as-of", "2025-01-01", "--format", "json"]).run().success().json();
+    let json =
+        Test::new().args(["describe", "蒋凡", "--as-of", "2025-01-01", "--format", "json"]).run().success().json();
     assert_eq!(json["as_of"], "2025-01-01");
     let mut others: Vec<String> = json["relations"]
         .as_array()
@@ -102,11 +124,7 @@ fn describe_lists_only_the_facts_in_force_and_says_so() {
     others.sort();
     assert_eq!(
         others,
-        vec![
-            "championed Choice",
-            "championed One global inventory pool",
-            "heads Alibaba E-commerce Business Group",
-        ]
+        vec!["championed Choice", "championed One global inventory pool", "heads Alibaba E-commerce Business Group",]
     );
     Test::new()
         .args(["describe", "Jiang Fan", "--as-of", "2024-06-30"])
@@ -120,9 +138,17 @@ fn describe_lists_only_the_facts_in_force_and_says_so() {
 #[test]
 fn path_commands_and_exports_read_the_projection_of_the_day() {
     // On 2024-06-30 Jiang Fan runs AliExpress: one hop. On 2025-01-01 that edge is gone.
-    let before = Test::new().args(["path", "Jiang Fan", "AliExpress", "--as-of", "2024-06-30", "--format", "json"]).run().success().json();
+    let before = Test::new()
+        .args(["path", "Jiang Fan", "AliExpress", "--as-of", "2024-06-30", "--format", "json"])
+        .run()
+        .success()
+        .json();
     assert_eq!(before["paths"][0]["length"], 1, "{before}");
-    let after = Test::new().args(["path", "Jiang Fan", "AliExpress", "--as-of", "2025-01-01", "--format", "json"]).run().success().json();
+    let after = Test::new()
+        .args(["path", "Jiang Fan", "AliExpress", "--as-of", "2025-01-01", "--format", "json"])
+        .run()
+        .success()
+        .json();
     assert!(after["paths"][0]["length"].as_u64().unwrap() > 1, "{after}");
     Test::new()
         .args(["neighbors", "Jiang Fan", "--as-of", "2024-06-30"])
@@ -130,7 +156,8 @@ fn path_commands_and_exports_read_the_projection_of_the_day() {
         .success()
         .stdout_has("—heads→ AliExpress")
         .stdout_lacks("Alibaba E-commerce Business Group");
-    let dot = Test::new().args(["export", "--around", "Jiang Fan", "--depth", "1", "--as-of", "2025-01-01"]).run().success();
+    let dot =
+        Test::new().args(["export", "--around", "Jiang Fan", "--depth", "1", "--as-of", "2025-01-01"]).run().success();
     assert!(!dot.stdout.contains("\"AliExpress\""), "{}", dot.stdout);
     // A report reads the view: person-role lists what the person holds that day.
     let report = Test::new()
@@ -169,14 +196,23 @@ fn timeline_lists_the_dated_facts_in_order_with_sources() {
     assert_eq!(dates, sorted);
     // The strategy shifts of 2024-09 and 2025-03, with both names of each side.
     let launched = |date: &str, en: &str| {
-        events.iter().any(|e| e["date"] == date && e["event"] == "starts" && e["object"]["en"].as_str().is_some_and(|o| o.contains(en)))
+        events.iter().any(|e| {
+            e["date"] == date && e["event"] == "starts" && e["object"]["en"].as_str().is_some_and(|o| o.contains(en))
+        })
     };
     assert!(launched("2024-09", "Dual-track model"), "{json}");
     assert!(launched("2025-03", "10-Billion Subsidy"), "{json}");
     assert!(events.iter().all(|e| e["source"].as_str().is_some_and(|s| s.ends_with("woshipm-6207665"))));
     // The share of orders from 2024 is a dated figure of Choice's timeline.
     let choice = Test::new().args(["timeline", "Choice", "--format", "json"]).run().success().json();
-    assert!(choice["events"].as_array().unwrap().iter().any(|e| e["event"] == "figure" && e["value"] == "70" && e["date"] == "2024"), "{choice}");
+    assert!(
+        choice["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["event"] == "figure" && e["value"] == "70" && e["date"] == "2024"),
+        "{choice}"
+    );
     // An entity with no dated facts: exit 1, said on stderr.
     Test::new().args(["timeline", "unitree"]).run().code(1).stderr_has("has no dated facts");
 }
@@ -323,7 +359,16 @@ fn partial_dates_cover_their_period_and_an_undated_source_keeps_a_fact() {
     // The path commands read the same view.
     let path = |day: &str| {
         Test::new()
-            .args(["--store", store.to_str().unwrap(), "--read-only", "path", "Test unit", "Old parent", "--as-of", day])
+            .args([
+                "--store",
+                store.to_str().unwrap(),
+                "--read-only",
+                "path",
+                "Test unit",
+                "Old parent",
+                "--as-of",
+                day,
+            ])
             .run()
     };
     path("2024-03-31").success();

@@ -797,3 +797,127 @@ fn answers_are_capped_in_rows_with_a_clear_error() {
     // The program's own reads are not capped: describe still works under a tiny cap.
     Test::new().args(["--max-rows", "1", "describe", "AliExpress"]).run().success();
 }
+
+/// The resident memory of a running process, from /proc (Linux), in KiB.
+fn resident_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// A query whose evaluation would fill the memory (a sorted cross join of the built-in
+/// graph with itself: tens of millions of rows held for the sort) is stopped once it has
+/// grown the process by `--max-memory`, with exit 2 and a hint, and no timeout needed. The
+/// child's memory is sampled while it runs: it stays near the bound, where unbounded it
+/// would take gigabytes. Another join shape and the flag's own errors are covered too.
+#[test]
+fn a_query_is_stopped_when_it_grows_past_the_memory_bound() {
+    if !std::path::Path::new("/proc/self/status").exists() {
+        eprintln!("skipped: the memory bound is read from /proc, which this system lacks");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for query in [
+        "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f",
+        "SELECT (GROUP_CONCAT(STR(?c)) AS ?all) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    ] {
+        let started = std::time::Instant::now();
+        let mut child = Command::new(binary())
+            .current_dir(dir.path())
+            .args(["--max-memory", "64", "query", query])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        let mut peak_kib = 0;
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            peak_kib = peak_kib.max(resident_kib(pid).unwrap_or(0));
+            if started.elapsed() > Duration::from_secs(120) {
+                let _ = child.kill();
+                panic!("{query}: still running after two minutes (peak {peak_kib} KiB)");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).unwrap();
+        assert_eq!(status.code(), Some(2), "{query}: {stderr}");
+        assert!(stderr.contains("more than 64 MiB of memory"), "{query}: {stderr}");
+        assert!(stderr.contains("--max-memory"), "{query}: {stderr}");
+        // The bound is on growth over what the process held before; allow for that base and
+        // for the time between two samples of the watch.
+        assert!(peak_kib < 1024 * 1024, "{query}: the process reached {peak_kib} KiB under a 64 MiB bound");
+    }
+    Test::new().args(["--max-memory", "0", "query", "ASK {}"]).run().code(2).stderr_has("--max-memory");
+    // An ordinary query is untouched by a small bound.
+    Test::new().args(["--max-memory", "16", "query", "ASK { ?s ?p ?o }"]).run().success().stdout_has("true");
+}
+
+/// One deadline for the whole command: a timeout far too short for the command's first
+/// phase ends describe, search, a long query's parsing, a report and an SVG export with
+/// exit 4, whichever phase it lands in.
+#[test]
+fn one_deadline_covers_every_phase_of_a_command() {
+    let long_query = format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ VALUES (?a ?b) {{ {} }} }}",
+        (0..60_000).map(|i| format!("(<http://example.org/{i}> \"v{i}\")")).collect::<Vec<_>>().join(" ")
+    );
+    let cases: Vec<Vec<String>> = vec![
+        vec!["describe".into(), "AliExpress".into()],
+        vec!["timeline".into(), "Jiang Fan".into()],
+        vec!["query".into(), "-f".into(), "long.rq".into()],
+        vec!["report".into(), "run".into(), "entities-per-class".into()],
+        vec!["export".into(), "--format".into(), "svg".into(), "-o".into(), "picture.svg".into()],
+    ];
+    for case in cases {
+        let outcome = Test::new()
+            .file("long.rq", &long_query)
+            .args(["--timeout", "0.000001"])
+            .args(&case)
+            .run()
+            .code(4)
+            .stderr_has("timeout");
+        assert!(!outcome.dir.join("picture.svg").exists(), "{case:?} left a picture behind");
+    }
+    // With time enough, the same long query answers.
+    Test::new()
+        .file("long.rq", &long_query)
+        .args(["--timeout", "60", "query", "-f", "long.rq"])
+        .run()
+        .success()
+        .stdout_has("60000");
+}
+
+/// Each writable open makes RocksDB set its log aside as `LOG.old.*`; the store keeps the
+/// newest few, not one per command forever.
+#[test]
+fn old_store_logs_do_not_pile_up() {
+    let setup = Test::new()
+        .file("one.nt", "<http://example.org/a> <http://example.org/b> \"c\" .\n")
+        .args(["--bare", "--store", "kb", "-q", "load", "one.nt"])
+        .run()
+        .success();
+    let store = setup.dir.join("kb");
+    let store = store.to_str().unwrap();
+    for i in 0..10 {
+        Test::new()
+            .args(["--store", store, "-q", "query", "--update"])
+            .args([format!("INSERT DATA {{ <http://example.org/a> <http://example.org/n> {i} }}")])
+            .run()
+            .success();
+    }
+    let old_logs = std::fs::read_dir(&store)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("LOG.old."))
+        .count();
+    assert!(old_logs <= 4, "{old_logs} old logs after ten writes");
+    Test::new()
+        .args(["--store", store, "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s <http://example.org/n> ?o }"])
+        .run()
+        .success()
+        .stdout_has("10");
+}

@@ -38,7 +38,11 @@ fn subproperties_classes_and_the_day_combine() {
     let mut unique = inferred.clone();
     unique.dedup();
     assert_eq!(inferred.len(), unique.len());
-    Test::new().args(["describe", "AliExpress", "--infer", "rdfs"]).run().code(2).stderr_has("--infer applies to query");
+    Test::new()
+        .args(["describe", "AliExpress", "--infer", "rdfs"])
+        .run()
+        .code(2)
+        .stderr_has("--infer applies to query");
 }
 
 /// A user's own ontology and data, written for this test.
@@ -58,12 +62,24 @@ fn the_rdfs_rules_on_a_users_own_ontology() {
     let store = loaded.dir.join("kb");
     let ask = |query: &str| -> Vec<Vec<String>> {
         Test::new()
-            .args(["--store", store.to_str().unwrap(), "--read-only", "query", query, "--infer", "rdfs", "--format", "json"])
+            .args([
+                "--store",
+                store.to_str().unwrap(),
+                "--read-only",
+                "query",
+                query,
+                "--infer",
+                "rdfs",
+                "--format",
+                "json",
+            ])
             .run()
             .success()
             .rows(&["x"])
     };
-    let ex = |names: &[&str]| -> Vec<Vec<String>> { names.iter().map(|n| vec![format!("http://example.org/{n}")]).collect() };
+    let ex = |names: &[&str]| -> Vec<Vec<String>> {
+        names.iter().map(|n| vec![format!("http://example.org/{n}")]).collect()
+    };
     // Subclass (two steps), range through a subproperty.
     assert_eq!(ask("SELECT ?x WHERE { ?x a <http://example.org/Animal> } ORDER BY ?x"), ex(&["rex", "tom"]));
     // Domain through a subproperty.

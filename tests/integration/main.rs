@@ -25,5 +25,5 @@ mod services;
 mod sources;
 mod store;
 mod util;
-mod words;
 mod w3c;
+mod words;

@@ -6,7 +6,13 @@ use crate::util::Test;
 fn csv(query: &str, extra: &[&str]) -> String {
     let mut args = vec!["query", query, "--format", "csv"];
     args.extend(extra);
-    Test::new().args(args).run().success().stdout.replace("https://w3id.org/stratagraph/id/", "").replace("https://w3id.org/stratagraph/ontology#", "sg:")
+    Test::new()
+        .args(args)
+        .run()
+        .success()
+        .stdout
+        .replace("https://w3id.org/stratagraph/id/", "")
+        .replace("https://w3id.org/stratagraph/ontology#", "sg:")
 }
 
 #[test]
@@ -63,7 +69,9 @@ fn a_service_that_cannot_run_says_why() {
         .code(2)
         .stderr_has("`source` cannot be bound")
         .stderr_has("takes a constant");
-    run("SELECT * WHERE { SERVICE sgpath: { [] sgpath:sauce entity:temu } }").code(2).stderr_has("its inputs: source, target");
+    run("SELECT * WHERE { SERVICE sgpath: { [] sgpath:sauce entity:temu } }")
+        .code(2)
+        .stderr_has("its inputs: source, target");
     run("SELECT * WHERE { SERVICE sgpath: { [] sgpath:source entity:temu ; sgpath:target entity:aliexpress ; sgpath:algorithm \"fastest\" } }")
         .code(2)
         .stderr_has("unknown algorithm `fastest`");
@@ -77,10 +85,17 @@ fn a_service_that_cannot_run_says_why() {
 
 #[test]
 fn on_generated_data_the_path_service_agrees_with_the_path_command() {
-    let generated = Test::new().args(["gen", "--entities", "1500", "--seed", "3", "--format", "facts", "-o", "gen.toml", "-q"]).run().success();
+    let generated = Test::new()
+        .args(["gen", "--entities", "1500", "--seed", "3", "--format", "facts", "-o", "gen.toml", "-q"])
+        .run()
+        .success();
     let text = std::fs::read_to_string(generated.dir.join("gen.toml")).unwrap();
     let test = Test::new().file("gen.toml", &text);
-    let ids: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("id = \"")?.strip_suffix('"')).filter(|id| id.starts_with("gen-")).collect();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("id = \"")?.strip_suffix('"'))
+        .filter(|id| id.starts_with("gen-"))
+        .collect();
     let loaded = test.args(["--store", "kb", "--bare", "load", "gen.toml", "-q"]).run().success();
     let store = loaded.dir.join("kb");
     let store = store.to_str().unwrap();
@@ -94,15 +109,24 @@ fn on_generated_data_the_path_service_agrees_with_the_path_command() {
             let query = format!(
                 "SELECT ?length WHERE {{ SERVICE sgpath: {{ [] sgpath:source entity:{from} ; sgpath:target entity:{to} ; sgpath:length ?length }} }}"
             );
-            let rows = Test::new().args(["--store", store, "--read-only", "query", &query, "--format", "json"]).run().success().rows(&["length"]);
+            let rows = Test::new()
+                .args(["--store", store, "--read-only", "query", &query, "--format", "json"])
+                .run()
+                .success()
+                .rows(&["length"]);
             let got = rows.first().map(|r| r[0].parse::<u64>().unwrap());
             assert_eq!(got, expected, "{from} → {to}");
         }
     }
     // The text SERVICE finds a generated quote by its words in both languages.
-    let quote = text.lines().find_map(|l| l.strip_prefix("quote = \"synthetic fact 7: ")).unwrap().trim_end_matches('"');
+    let quote =
+        text.lines().find_map(|l| l.strip_prefix("quote = \"synthetic fact 7: ")).unwrap().trim_end_matches('"');
     let english = quote.split(" and ").next().unwrap();
     let query = format!("SELECT ?text WHERE {{ SERVICE sgtext: {{ [] sgtext:query \"{english}\" ; sgtext:limit 5 ; sgtext:text ?text }} }}");
-    let rows = Test::new().args(["--store", store, "--read-only", "query", &query, "--format", "json"]).run().success().rows(&["text"]);
+    let rows = Test::new()
+        .args(["--store", store, "--read-only", "query", &query, "--format", "json"])
+        .run()
+        .success()
+        .rows(&["text"]);
     assert!(rows.iter().any(|r| r[0].contains(english)), "{english}: {rows:?}");
 }

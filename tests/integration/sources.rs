@@ -95,8 +95,12 @@ fn a_second_source_joins_the_graph_and_its_disagreements_stay_visible() {
     let described = store.run_in(["describe", "ae-international", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&described).expect("json");
     assert_eq!(json["iri"], "https://w3id.org/stratagraph/id/aliexpress");
-    let aliases: Vec<String> = json["aliases"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect();
-    assert!(aliases.contains(&"速卖通国际".to_owned()) && aliases.contains(&"AliExpress International".to_owned()), "{aliases:?}");
+    let aliases: Vec<String> =
+        json["aliases"].as_array().unwrap().iter().map(|a| a.as_str().unwrap().to_owned()).collect();
+    assert!(
+        aliases.contains(&"速卖通国际".to_owned()) && aliases.contains(&"AliExpress International".to_owned()),
+        "{aliases:?}"
+    );
     assert_eq!(json["zh"], "速卖通");
     let temu_quotes: Vec<&serde_json::Value> = json["relations"]
         .as_array()
@@ -115,7 +119,8 @@ fn a_second_source_joins_the_graph_and_its_disagreements_stay_visible() {
         .iter()
         .find(|r| r["other"] == "https://w3id.org/stratagraph/id/alibaba" && r["direction"] == "out")
         .expect("aidc part of alibaba");
-    let mut sources: Vec<&str> = part_of["evidence"].as_array().unwrap().iter().map(|e| e["source"].as_str().unwrap()).collect();
+    let mut sources: Vec<&str> =
+        part_of["evidence"].as_array().unwrap().iter().map(|e| e["source"].as_str().unwrap()).collect();
     sources.sort();
     assert_eq!(
         sources,
@@ -124,7 +129,10 @@ fn a_second_source_joins_the_graph_and_its_disagreements_stay_visible() {
     // The figures both sources give are kept twice and shown side by side.
     let taobao = store.run_in(["describe", "taobao"]);
     assert!(taobao.contains("sources disagree"), "{taobao}");
-    assert!(taobao.contains("Chart rank, 2025-04-16: 3 rank (test-brief-2025-05)  ≠  2 rank (woshipm-6207665)"), "{taobao}");
+    assert!(
+        taobao.contains("Chart rank, 2025-04-16: 3 rank (test-brief-2025-05)  ≠  2 rank (woshipm-6207665)"),
+        "{taobao}"
+    );
     let jiang = store.run_in(["describe", "jiang-fan"]);
     assert!(jiang.contains(": 2024-12 – … (test-brief-2025-05)  ≠  2024-11-21 – … (woshipm-6207665)"), "{jiang}");
     // The built-in report lists both conflicts.
@@ -151,7 +159,11 @@ impl Store {
 
 fn test_store(test: Test) -> Store {
     let outcome = test.args(["--store", "kb", "load", "second.toml"]).run().success();
-    assert!(outcome.stderr.contains("4 quotes verified") || outcome.stderr.contains("quotes verified"), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("4 quotes verified") || outcome.stderr.contains("quotes verified"),
+        "{}",
+        outcome.stderr
+    );
     Store { test: outcome }
 }
 
@@ -184,7 +196,11 @@ same_as = "loop-a"
 "#;
     let outcome = Test::new().file("f.toml", file).args(["check", "f.toml"]).run().code(2);
     assert!(outcome.stdout.contains("f.toml:10:11: unknown same_as id `no-such-entity`"), "{}", outcome.stdout);
-    assert!(outcome.stdout.contains("f.toml:17:11: `same_as` of `loop-a` leads back to `loop-a`"), "{}", outcome.stdout);
+    assert!(
+        outcome.stdout.contains("f.toml:17:11: `same_as` of `loop-a` leads back to `loop-a`"),
+        "{}",
+        outcome.stdout
+    );
 }
 
 /// A draft table: `check` lists it, `load` refuses it, `--allow-draft` loads it marked.
@@ -282,11 +298,9 @@ fn the_draft_of_the_built_in_article_recovers_what_benchmarks_states() {
         .success();
     let json = outcome.json();
     eprintln!("{json:#}");
-    for (field, floor) in [
-        ("entity_recall", "entities"),
-        ("quote_recall", "quotes"),
-        ("relation_precision_pair", "relation-pairs"),
-    ] {
+    for (field, floor) in
+        [("entity_recall", "entities"), ("quote_recall", "quotes"), ("relation_precision_pair", "relation-pairs")]
+    {
         let measured = json[field].as_f64().expect(field);
         assert!(measured >= stated_floor(floor), "{field} {measured} is below the floor BENCHMARKS.md states");
     }
