@@ -581,13 +581,47 @@ pub fn workers_abandoned() -> bool {
 /// How often a waiting query looks at its cancellation token (Ctrl-C in the REPL).
 const POLL: Duration = Duration::from_millis(25);
 
+/// Evaluates `query`, its Cartesian products made to stop when `token` is cancelled (see
+/// `products`): their check unwinds the evaluation, and the unwinding ends here.
 fn evaluate(
     store: &Store,
     query: spargebra::Query,
     evaluation: &Evaluation,
     token: &CancellationToken,
 ) -> Result<Answer, Error> {
-    let prepared = evaluator(evaluation, token).for_query(query);
+    let mut query = query;
+    match &mut query {
+        spargebra::Query::Select { pattern, .. }
+        | spargebra::Query::Construct { pattern, .. }
+        | spargebra::Query::Describe { pattern, .. }
+        | spargebra::Query::Ask { pattern, .. } => super::products::guard_products(pattern),
+    }
+    let run = std::panic::AssertUnwindSafe(|| evaluate_guarded(store, query, evaluation, token));
+    match std::panic::catch_unwind(run) {
+        Ok(answer) => answer,
+        Err(payload) if payload.is::<super::products::Stopped>() => {
+            Err(evaluation_error(QueryEvaluationError::Cancelled, evaluation))
+        }
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+fn evaluate_guarded(
+    store: &Store,
+    query: spargebra::Query,
+    evaluation: &Evaluation,
+    token: &CancellationToken,
+) -> Result<Answer, Error> {
+    let alive = token.clone();
+    let prepared = evaluator(evaluation, token)
+        .with_custom_function(oxigraph::model::NamedNode::new_unchecked(super::products::ALIVE), move |_| {
+            if alive.is_cancelled() {
+                // Not a panic: no hook runs; `evaluate` catches it.
+                std::panic::resume_unwind(Box::new(super::products::Stopped));
+            }
+            Some(oxigraph::model::Literal::from(true).into())
+        })
+        .for_query(query);
     let results = prepared.on_store(store).execute().map_err(|e| evaluation_error(e, evaluation))?;
     match results {
         QueryResults::Solutions(solutions) => {

@@ -12,6 +12,7 @@
 
 pub mod contract;
 pub mod embedded;
+mod products;
 pub mod remote;
 
 pub use contract::{Answer, Capabilities, Evaluation, LoadContents, LoadInput, LoadObserver, LoadReport, QuotePolicy};

@@ -108,6 +108,16 @@ impl Served {
         self.request("GET", path, headers, b"")
     }
 
+    /// The CPU time the server has used so far, in clock ticks (Linux).
+    pub fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id())).unwrap();
+        // The fields after the command name, which is in brackets: utime and stime are the
+        // 12th and 13th of them.
+        let rest = &stat[stat.rfind(')').unwrap() + 2..];
+        let fields: Vec<&str> = rest.split(' ').collect();
+        fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+    }
+
     /// Sends SIGTERM and waits (bounded) for the exit code.
     pub fn terminate(mut self) -> i32 {
         unsafe { libc::kill(self.child.id() as i32, libc::SIGTERM) };
@@ -315,6 +325,20 @@ fn a_query_that_would_run_for_minutes_is_stopped_at_the_timeout() {
     let answer = server.get(&format!("/sparql?query={}&timeout=1", encode(endless)), &[]);
     assert_eq!(answer.status, 503, "{}", answer.text());
     assert!(answer.text().contains("cancelled"), "{}", answer.text());
+    // The work itself stops, not only the answer: a Cartesian product makes rows without
+    // reading the store, and a worker left making them would keep a core busy for hours.
+    // The bound is a hang guard (the process must go idle within 30 s), not a timing.
+    let started = Instant::now();
+    loop {
+        let before = server.cpu_ticks();
+        std::thread::sleep(Duration::from_millis(500));
+        let spent = server.cpu_ticks() - before;
+        // 500 ms is 50 ticks at the usual 100 per second; a busy worker spends them all.
+        if spent < 20 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "the cancelled query still runs ({spent} ticks in 500 ms)");
+    }
     // The server is still answering.
     assert_eq!(server.get(&format!("/sparql?query={}", encode("ASK {}")), &[]).status, 200);
     let bad = server.get(&format!("/sparql?query={}&timeout=-3", encode("ASK {}")), &[]);
