@@ -41,6 +41,8 @@ pub mod input;
 pub mod limits;
 /// Timings for the benchmark script.
 pub mod measure;
+/// Every entity's names laid out for a fast search, kept on disk.
+pub mod nametable;
 /// Atomic file output.
 pub mod output;
 /// The path projection and its algorithms.

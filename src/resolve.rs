@@ -165,7 +165,7 @@ pub fn same_as_target(backend: &Backend, iri: &str) -> Result<Option<String>, Er
 }
 
 /// The IRI a name spells out: `<IRI>`, a full http(s)/urn IRI, or a prefixed name.
-fn explicit_iri(text: &str) -> Option<String> {
+pub(crate) fn explicit_iri(text: &str) -> Option<String> {
     if let Some(iri) = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
         Some(iri.to_owned())
     } else if text.starts_with("http://") || text.starts_with("https://") || text.starts_with("urn:") {
@@ -373,22 +373,31 @@ impl EntityIndex {
         match exact.as_slice() {
             [one] => Ok(one.iri.clone()),
             [] => Err(self.unknown(text)),
-            many => Err(Error::input(
-                format!("`{text}` is ambiguous: it names {} entities", many.len()),
-                Some(format!("use one of {}", many.iter().map(describe_hit).collect::<Vec<_>>().join(", "))),
-            )),
+            many => Err(ambiguous(text, many)),
         }
     }
 
     fn unknown(&self, text: &str) -> Error {
-        let close = self.search(text, 3);
-        let hint = if close.is_empty() {
-            "try `stratagraph search TEXT` to find names".to_owned()
-        } else {
-            format!("did you mean {}?", close.iter().map(describe_hit).collect::<Vec<_>>().join(", "))
-        };
-        Error::input(format!("unknown entity `{text}`"), Some(hint))
+        unknown(text, &self.search(text, 3))
     }
+}
+
+/// The error for a name that names no entity, with the `close` names found for it.
+pub(crate) fn unknown(text: &str, close: &[Hit]) -> Error {
+    let hint = if close.is_empty() {
+        "try `stratagraph search TEXT` to find names".to_owned()
+    } else {
+        format!("did you mean {}?", close.iter().map(describe_hit).collect::<Vec<_>>().join(", "))
+    };
+    Error::input(format!("unknown entity `{text}`"), Some(hint))
+}
+
+/// The error for a name that is the exact name of each of `many` entities.
+pub(crate) fn ambiguous(text: &str, many: &[Hit]) -> Error {
+    Error::input(
+        format!("`{text}` is ambiguous: it names {} entities", many.len()),
+        Some(format!("use one of {}", many.iter().map(describe_hit).collect::<Vec<_>>().join(", "))),
+    )
 }
 
 fn describe_hit(hit: &Hit) -> String {
@@ -408,7 +417,7 @@ fn normalize(text: &str) -> String {
 
 /// `text` lowercased with its runs of white space made one space, into `out` (reused
 /// across the names of a search, so a scan of a million names allocates once).
-fn normalize_into(text: &str, out: &mut String) {
+pub(crate) fn normalize_into(text: &str, out: &mut String) {
     out.clear();
     for (i, word) in text.split_whitespace().enumerate() {
         if i > 0 {
@@ -482,6 +491,6 @@ mod tests {
 }
 
 /// Whether two names' lengths allow a fuzzy match.
-fn comparable(a: usize, b: usize) -> bool {
+pub(crate) fn comparable(a: usize, b: usize) -> bool {
     a.min(b) * 2 >= a.max(b)
 }

@@ -93,6 +93,8 @@ struct Cached<T> {
 struct Views {
     schema: Mutex<Option<Cached<Schema>>>,
     index: Mutex<Option<Cached<EntityIndex>>>,
+    /// The entity index's names laid out for search (`nametable`).
+    names: Mutex<Option<Cached<crate::nametable::NameTable>>>,
     projection: Mutex<Option<Cached<crate::paths::Projection>>>,
     /// Descriptions already built at `state`, by entity and language (the server describes
     /// the same entities again and again; each costs a CONSTRUCT and hundreds of term reads).
@@ -180,6 +182,29 @@ impl Session {
                 EntityIndex::from_stored,
             )
         })
+    }
+
+    /// The names of every entity laid out for search, built once per state of the data
+    /// (from the entity index) and kept on disk beside it.
+    pub fn name_table(&self) -> Result<Arc<crate::nametable::NameTable>, Error> {
+        let state = self.state()?;
+        cached(&self.views.names, &state, || {
+            crate::views::remembered(
+                &self.backend,
+                "name-table",
+                || Ok(crate::nametable::NameTable::build(&*self.index()?)),
+                crate::nametable::NameTable::to_stored,
+                crate::nametable::NameTable::from_stored,
+            )
+        })
+    }
+
+    /// Entities whose names match `text`, best first: the name table's ranking, with the
+    /// hits' names read for those entities only.
+    pub fn search(&self, text: &str, limit: usize) -> Result<Vec<crate::resolve::Hit>, Error> {
+        let found = self.name_table()?.search(text, limit);
+        let names = self.labels_for(found.iter().map(|f| f.iri.clone()))?;
+        Ok(found.iter().map(|f| crate::nametable::hit(f, &names)).collect())
     }
 
     /// The word index of quotes, notes, descriptions, labels and aliases, built once per state of the data.
@@ -271,8 +296,35 @@ impl Session {
         if let Some(iri) = crate::resolve::resolve_explicit(&self.backend, name)? {
             return Ok(iri);
         }
-        let index = self.index()?;
-        index.resolve(&self.backend, name)
+        let text = name.trim();
+        if text.is_empty() {
+            return Err(Error::input("empty entity name", None));
+        }
+        if crate::resolve::explicit_iri(text).is_some() {
+            return Err(crate::resolve::unknown(text, &self.search(text, 3)?));
+        }
+        match self.name_table()?.resolve(text) {
+            crate::nametable::Resolved::One(iri) => Ok(iri),
+            crate::nametable::Resolved::Unknown => Err(crate::resolve::unknown(text, &self.search(text, 3)?)),
+            crate::nametable::Resolved::Many(iris) => {
+                let names = self.labels_for(iris.iter().cloned())?;
+                let hits: Vec<crate::resolve::Hit> = iris
+                    .iter()
+                    .map(|iri| {
+                        let entity = names.names(iri);
+                        crate::resolve::Hit {
+                            iri: iri.clone(),
+                            en: entity.and_then(|e| e.en.clone()),
+                            zh: entity.and_then(|e| e.zh.clone()),
+                            matched: text.to_owned(),
+                            how: "exact",
+                            score: 1.0,
+                        }
+                    })
+                    .collect();
+                Err(crate::resolve::ambiguous(text, &hits))
+            }
+        }
     }
 
     /// The view of the graph as of the settings' day, built once per state and day; `None`

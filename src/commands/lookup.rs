@@ -25,7 +25,7 @@ pub fn search(session: &Session, settings: &Settings, args: &SearchArgs) -> Resu
     if args.within == crate::cli::SearchIn::Quotes {
         return search_words(session, settings, args);
     }
-    let hits = session.index()?.search(&args.text, args.limit);
+    let hits = session.search(&args.text, args.limit)?;
     let verdict = if hits.is_empty() { Verdict::NoResult } else { Verdict::Answered };
     let mut outcome = Outcome::with_verdict(Reply::Hits(hits), verdict);
     if verdict == Verdict::NoResult {
