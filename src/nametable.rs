@@ -264,6 +264,7 @@ impl NameTable {
             return best;
         }
         // The fuzzy pass: every entity without a strong match, merged with what the scan found.
+        let bound = JaroBound::new(wanted);
         let scanned = std::mem::take(&mut best);
         let mut scanned = scanned.into_iter().peekable();
         let names = self.starts.len() - 1;
@@ -292,6 +293,9 @@ impl NameTable {
                     if candidate.contains(wanted) || !comparable(wanted_len, candidate.chars().count()) {
                         continue;
                     }
+                    if !bound.could_reach(candidate, 0.8) {
+                        continue;
+                    }
                     let similarity = strsim::jaro_winkler(wanted, candidate);
                     if similarity >= 0.8 {
                         let score = similarity * 0.7 - penalty(self.slots[m]);
@@ -308,6 +312,54 @@ impl NameTable {
         }
         best.extend(scanned);
         best
+    }
+}
+
+/// A cheap upper bound on the Jaro-Winkler similarity of one text to many, to skip the
+/// comparisons that cannot reach a threshold. Jaro counts `m` matching characters, and
+/// `m` is at most the size `c` of the two texts' common multiset of characters, so
+/// `jaro <= (c/|a| + c/|b| + 1) / 3`; Winkler's boost adds `0.1 * l * (1 - jaro)` for a
+/// common prefix of `l <= 4` characters, which only grows with `jaro`. Characters are
+/// counted in 64 buckets (by code point): a shared bucket can only over-count `c`, so the
+/// bound stays an upper bound for any script.
+struct JaroBound {
+    counts: [u16; 64],
+    chars: Vec<char>,
+}
+
+impl JaroBound {
+    fn new(wanted: &str) -> JaroBound {
+        let mut counts = [0u16; 64];
+        let chars: Vec<char> = wanted.chars().collect();
+        for &c in &chars {
+            counts[c as usize % 64] = counts[c as usize % 64].saturating_add(1);
+        }
+        JaroBound { counts, chars }
+    }
+
+    /// False only when `candidate`'s similarity is surely below `threshold`.
+    fn could_reach(&self, candidate: &str, threshold: f64) -> bool {
+        let mut counts = [0u16; 64];
+        let mut length = 0usize;
+        let mut prefix = 0usize;
+        let mut in_prefix = true;
+        for (i, c) in candidate.chars().enumerate() {
+            counts[c as usize % 64] = counts[c as usize % 64].saturating_add(1);
+            length += 1;
+            if in_prefix && i < 4 && self.chars.get(i) == Some(&c) {
+                prefix += 1;
+            } else {
+                in_prefix = false;
+            }
+        }
+        let common: usize = self.counts.iter().zip(&counts).map(|(a, b)| usize::from(*a.min(b))).sum();
+        if common == 0 || self.chars.is_empty() || length == 0 {
+            return false;
+        }
+        let common = common as f64;
+        let jaro = ((common / self.chars.len() as f64).min(1.0) + (common / length as f64).min(1.0) + 1.0) / 3.0;
+        let best = jaro + 0.1 * prefix as f64 * (1.0 - jaro);
+        best >= threshold - 1e-9
     }
 }
 
@@ -408,6 +460,26 @@ mod tests {
                 assert_eq!(simple(&got), simple(&expected), "search {text:?} limit {limit}");
             }
         }
+    }
+
+    #[test]
+    fn the_jaro_bound_never_skips_a_match() {
+        let names = [
+            "platform 9078", "platform 7089", "platform 1234", "taotian overseas", "taotain overseas", "速卖通", "速卖通全球",
+            "淘宝", "a", "abcd", "dcba", "jiang fan", "jiang fang", "fan jiang", "平台9078", "远鑫达通平台9078",
+        ];
+        for wanted in names {
+            let bound = JaroBound::new(wanted);
+            for candidate in names {
+                let similarity = strsim::jaro_winkler(wanted, candidate);
+                for threshold in [0.5, 0.7, 0.8, 0.9, similarity] {
+                    if similarity >= threshold && threshold > 0.0 {
+                        assert!(bound.could_reach(candidate, threshold), "{wanted} / {candidate} at {threshold}");
+                    }
+                }
+            }
+        }
+        assert!(!JaroBound::new("platform 9078").could_reach("周雪梅", 0.8));
     }
 
     #[test]
