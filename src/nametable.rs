@@ -199,8 +199,12 @@ impl NameTable {
         if wanted.is_empty() {
             return Resolved::Unknown;
         }
-        let mut exact: Vec<String> =
-            self.found(self.matches(&wanted, false, usize::MAX)).into_iter().filter(|f| f.how == "exact").map(|f| f.iri).collect();
+        let mut exact: Vec<String> = self
+            .found(self.matches(&wanted, false, usize::MAX))
+            .into_iter()
+            .filter(|f| f.how == "exact")
+            .map(|f| f.iri)
+            .collect();
         match exact.len() {
             0 => Resolved::Unknown,
             1 => Resolved::One(exact.remove(0)),
@@ -401,9 +405,36 @@ mod tests {
         let back = NameTable::from_stored(table.to_stored()).expect("the stored table fits");
         assert_eq!(back, table);
         let texts = [
-            "速卖通", "aliexpress", "AliExpress", "国际版淘宝", "速卖", "淘", "Aliexpres", "Taotian Overseas",
-            "Taotain Overseas", "taobao", "淘宝", "a", "e", "Temu", "temu", "Alibaba", "阿里", "Jiang Fan", "jiang",
-            "choice", "1688", "Shein", "sheen", "Amazon", "amazn", "platform", "  Tao   bao ", "x", "zzzz", "集团",
+            "速卖通",
+            "aliexpress",
+            "AliExpress",
+            "国际版淘宝",
+            "速卖",
+            "淘",
+            "Aliexpres",
+            "Taotian Overseas",
+            "Taotain Overseas",
+            "taobao",
+            "淘宝",
+            "a",
+            "e",
+            "Temu",
+            "temu",
+            "Alibaba",
+            "阿里",
+            "Jiang Fan",
+            "jiang",
+            "choice",
+            "1688",
+            "Shein",
+            "sheen",
+            "Amazon",
+            "amazn",
+            "platform",
+            "  Tao   bao ",
+            "x",
+            "zzzz",
+            "集团",
         ];
         for text in texts {
             for limit in [1, 3, 10, 1000] {
@@ -447,8 +478,24 @@ mod tests {
         let index = EntityIndex::from_stored(entities).unwrap();
         let table = NameTable::build(&index);
         let texts = [
-            "platform", "Platform Group 12", "group 1", "tao", "淘", "速卖通全球", "精选4", "Seler", "Choise Mall",
-            "mall seller 499", "express0 3", "made-17", "made-1", "1", "平台平台", "Glbal Tao 7", "zzz", "e",
+            "platform",
+            "Platform Group 12",
+            "group 1",
+            "tao",
+            "淘",
+            "速卖通全球",
+            "精选4",
+            "Seler",
+            "Choise Mall",
+            "mall seller 499",
+            "express0 3",
+            "made-17",
+            "made-1",
+            "1",
+            "平台平台",
+            "Glbal Tao 7",
+            "zzz",
+            "e",
         ];
         for text in texts {
             for limit in [1, 5, 20, 100_000] {
@@ -465,8 +512,22 @@ mod tests {
     #[test]
     fn the_jaro_bound_never_skips_a_match() {
         let names = [
-            "platform 9078", "platform 7089", "platform 1234", "taotian overseas", "taotain overseas", "速卖通", "速卖通全球",
-            "淘宝", "a", "abcd", "dcba", "jiang fan", "jiang fang", "fan jiang", "平台9078", "远鑫达通平台9078",
+            "platform 9078",
+            "platform 7089",
+            "platform 1234",
+            "taotian overseas",
+            "taotain overseas",
+            "速卖通",
+            "速卖通全球",
+            "淘宝",
+            "a",
+            "abcd",
+            "dcba",
+            "jiang fan",
+            "jiang fang",
+            "fan jiang",
+            "平台9078",
+            "远鑫达通平台9078",
         ];
         for wanted in names {
             let bound = JaroBound::new(wanted);

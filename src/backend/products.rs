@@ -36,10 +36,9 @@ pub(super) fn guard_products(pattern: &mut GraphPattern) {
             if groups.len() > 1 {
                 let mut groups = groups.into_iter().map(|patterns| GraphPattern::Bgp { patterns });
                 let first = groups.next().expect("more than one group");
-                *pattern = groups.fold(first, |left, right| guarded(GraphPattern::Join {
-                    left: Box::new(left),
-                    right: Box::new(right),
-                }));
+                *pattern = groups.fold(first, |left, right| {
+                    guarded(GraphPattern::Join { left: Box::new(left), right: Box::new(right) })
+                });
             }
         }
         GraphPattern::Join { left, right } if is_product(left, right) => {

@@ -337,7 +337,10 @@ fn a_query_that_would_run_for_minutes_is_stopped_at_the_timeout() {
         if spent < 20 {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "the cancelled query still runs ({spent} ticks in 500 ms)");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the cancelled query still runs ({spent} ticks in 500 ms)"
+        );
     }
     // The server is still answering.
     assert_eq!(server.get(&format!("/sparql?query={}", encode("ASK {}")), &[]).status, 200);
