@@ -58,6 +58,9 @@ pub struct ClassInfo {
     pub parents: Vec<String>,
     /// `sg:cueSuffix`: words that, ending a name, suggest this class (for `draft`).
     pub cue_suffixes: Vec<String>,
+    /// `sg:cueFollower`: words that, right after a phrase, suggest the phrase names a thing of
+    /// this class (a speaker before 认为).
+    pub cue_followers: Vec<String>,
 }
 
 /// A property of the ontology.
@@ -145,6 +148,7 @@ impl Schema {
             info.colour = first_literal(store, node, sg::COLOUR);
             info.parents = objects(store, node, RDFS_SUB_CLASS_OF);
             info.cue_suffixes = literals(store, node, sg::CUE_SUFFIX);
+            info.cue_followers = literals(store, node, sg::CUE_FOLLOWER);
         }
         for (iri, info) in &mut schema.properties {
             let node = NamedNodeRef::new_unchecked(iri);
@@ -316,6 +320,7 @@ pub const SCHEMA_PROPERTIES: &[NamedNodeRef<'static>] = &[
     sg::CUE_WORD,
     sg::CUE_WORD_INVERSE,
     sg::CUE_SUFFIX,
+    sg::CUE_FOLLOWER,
 ];
 
 /// The CONSTRUCT that fetches what the schema is read from: the members of `SCHEMA_TYPES`

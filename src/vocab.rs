@@ -110,6 +110,7 @@ pub mod sg {
     pub const CUE_WORD: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#cueWord");
     pub const CUE_WORD_INVERSE: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#cueWordInverse");
     pub const CUE_SUFFIX: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#cueSuffix");
+    pub const CUE_FOLLOWER: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#cueFollower");
     pub const IS_DRAFT: NamedNodeRef<'static> = n("https://w3id.org/stratagraph/ontology#isDraft");
 }
 

@@ -36,6 +36,9 @@ pub struct Cues {
     pub words: Vec<(String, String, bool)>,
     /// (suffix, class as a fact file names it).
     pub suffixes: Vec<(String, String)>,
+    /// (follower, class as a fact file names it): a phrase right before the word is a
+    /// thing of the class (一位业内人士认为: a person).
+    pub followers: Vec<(String, String)>,
 }
 
 impl Cues {
@@ -55,11 +58,23 @@ impl Cues {
             for suffix in &info.cue_suffixes {
                 cues.suffixes.push((suffix.clone(), fact_name(iri)));
             }
+            for follower in &info.cue_followers {
+                cues.followers.push((follower.clone(), fact_name(iri)));
+            }
         }
         // Longest first, so 事业群 wins over 群 and 优势品类 over 品类.
         cues.words.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.cmp(b)));
         cues.suffixes.sort_by(|a, b| b.0.chars().count().cmp(&a.0.chars().count()).then_with(|| a.cmp(b)));
+        cues.followers.sort();
         cues
+    }
+
+    fn is_cue_word(&self, word: &str) -> bool {
+        self.words.iter().any(|(w, _, _)| w == word)
+    }
+
+    fn follower_class(&self, word: &str) -> Option<&str> {
+        self.followers.iter().find(|(w, _)| w == word).map(|(_, class)| class.as_str())
     }
 
     /// The class a name's ending suggests, with the suffix.
@@ -133,6 +148,9 @@ pub struct Candidate {
     pub why: String,
     pub count: usize,
     pub sentence: String,
+    /// A plain word or run of nouns seen once, with no class suffix, quotes, Latin script
+    /// or proper-noun tag: the least likely kind of candidate, listed last in the fact file.
+    pub plain: bool,
 }
 
 /// A sentence naming two entities, as a relation to confirm.
@@ -185,7 +203,7 @@ static CAPITALISED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\b[A-Z][A-Za-z0-9&'.\-]*(?: (?:of |and |for |the |de )?[A-Z][A-Za-z0-9&'.\-]*)*").expect("valid")
 });
 
-/// Words that open English sentences and are no names.
+/// Capitalised words that are no names by themselves: sentence openers, months and days.
 const ENGLISH_OPENERS: &[&str] = &[
     "A",
     "An",
@@ -242,6 +260,25 @@ const ENGLISH_OPENERS: &[&str] = &[
     "This",
     "Next",
     "According",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 ];
 
 /// Generic Chinese words that are never entities by themselves.
@@ -273,23 +310,51 @@ pub fn draft(text: &str, request: &Request, known: &[KnownEntity], cues: &Cues) 
     // Candidates.
     let raw = if article.chinese { chinese_candidates(&sentences, cues) } else { english_candidates(&sentences) };
     let mut candidates: Vec<Candidate> = Vec::new();
+    let mut relates: Vec<bool> = Vec::new();
     let mut used_ids: BTreeSet<String> = known.iter().map(|k| k.id.clone()).collect();
     used_ids.insert(request.source_id.clone());
-    let mut seen: BTreeSet<String> = BTreeSet::new();
+    // One candidate per name: its first sighting, strong if any sighting is (the first
+    // strong sighting's reason).
+    let mut first: BTreeMap<String, usize> = BTreeMap::new();
+    let mut merged: Vec<RawCandidate> = Vec::new();
     for found in raw {
         let lower = found.name.to_lowercase();
-        if known_lower.contains(&lower) || !seen.insert(lower) {
+        match first.get(&lower) {
+            Some(&at) => {
+                let entity_like = merged[at].entity_like || found.entity_like;
+                if found.strong && !merged[at].strong {
+                    let sentence = merged[at].sentence;
+                    merged[at] = RawCandidate { sentence, ..found };
+                }
+                merged[at].entity_like = entity_like;
+            }
+            None => {
+                first.insert(lower, merged.len());
+                merged.push(found);
+            }
+        }
+    }
+    for found in merged {
+        let lower = found.name.to_lowercase();
+        if known_lower.contains(&lower) {
             continue;
         }
         let count = count_in(&prose, &found.name);
         if !found.strong && count < 2 {
             continue;
         }
-        let (class, why) = match cues.class_of(&found.name) {
+        let suffix = cues.class_of(&found.name);
+        let plain = suffix.is_none()
+            && count < 2
+            && matches!(found.why.as_str(), "a noun" | "a noun phrase" | "a class word" | "a place word");
+        let (class, why) = match suffix {
             Some((class, suffix)) => (class.to_owned(), format!("ends in “{suffix}”")),
-            None => (found.class.unwrap_or("Organization").to_owned(), found.why.clone()),
+            None => (found.class.clone().unwrap_or_else(|| "Organization".to_owned()), found.why.clone()),
         };
         let id = unique_id(&slug(&found.name), &mut used_ids);
+        // A phrase seen once is too often a chance stretch of words to be matched as a
+        // relation's end (and would hide the shorter names inside it).
+        relates.push(found.entity_like || count >= 2 || suffix.is_some());
         candidates.push(Candidate {
             id,
             name: found.name,
@@ -297,14 +362,24 @@ pub fn draft(text: &str, request: &Request, known: &[KnownEntity], cues: &Cues) 
             why,
             count,
             sentence: sentences[found.sentence].to_owned(),
+            plain,
         });
     }
+    // Names that hide a cue word written inside them (服务 in 蓝鲸仓储服务): every candidate
+    // but the plain words.
+    let mut hiding = names.clone();
     for (index, candidate) in candidates.iter().enumerate() {
-        names.push((candidate.name.clone(), NameTarget::Candidate(index)));
+        if relates[index] {
+            names.push((candidate.name.clone(), NameTarget::Candidate(index)));
+        }
+        if !candidate.plain {
+            hiding.push((candidate.name.clone(), NameTarget::Candidate(index)));
+        }
     }
 
     // Mentions, sentence by sentence.
     let matcher = NameMatcher::new(&names);
+    let hiding = NameMatcher::new(&hiding);
     let cue_matcher = AhoCorasickBuilder::new()
         .match_kind(MatchKind::LeftmostLongest)
         .ascii_case_insensitive(true)
@@ -318,12 +393,16 @@ pub fn draft(text: &str, request: &Request, known: &[KnownEntity], cues: &Cues) 
         NameTarget::Known(i) => known[*i].is_metric,
         NameTarget::Candidate(i) => candidates[*i].class == "Metric",
     };
+    // What may not be a relation's end or a figure's subject: a metric, or a plain word seen
+    // once.
+    let not_end = |target: &NameTarget| is_metric(target) || matches!(target, NameTarget::Candidate(i) if !relates[*i]);
     let mut mentions: BTreeMap<usize, Mention> = BTreeMap::new();
     let mut relations: Vec<CandidateRelation> = Vec::new();
     let mut figures: Vec<CandidateFigure> = Vec::new();
     let mut relation_keys: BTreeSet<(String, Option<String>, String, String)> = BTreeSet::new();
     for sentence in &sentences {
         let found = matcher.find(sentence);
+        let hidden = hiding.find(sentence);
         let mut named_here: BTreeSet<usize> = BTreeSet::new();
         for (range, target) in &found {
             if let NameTarget::Known(index) = target {
@@ -349,22 +428,28 @@ pub fn draft(text: &str, request: &Request, known: &[KnownEntity], cues: &Cues) 
                 sentence_figures.iter().filter(|f| f.range.start >= start && f.range.end <= end).cloned().collect(),
             )
         };
+        // A sentence's only date, written before a relation's names, dates the relation
+        // too (去年11月21日，蒋凡执掌电商事业群): the quote then runs from the date.
+        let with_leading_date = |span: Range<usize>| match dates.as_slice() {
+            [one] if one.range.end <= span.start => one.range.start..span.end,
+            _ => span,
+        };
         // Relations: one per cue word standing between two mentions, else the closest pair.
         let mut here: Vec<CandidateRelation> = Vec::new();
         if let Some(cue_matcher) = &cue_matcher {
             for cue in cue_matcher.find_iter(*sentence) {
                 let cue_range = cue.range();
-                if found.iter().any(|(r, _)| r.start < cue_range.end && cue_range.start < r.end) {
+                if found.iter().chain(&hidden).any(|(r, _)| r.start < cue_range.end && cue_range.start < r.end) {
                     continue;
                 }
-                let before = found.iter().rev().find(|(r, t)| r.end <= cue_range.start && !is_metric(t));
-                let mut after = found.iter().find(|(r, t)| r.start >= cue_range.end && !is_metric(t));
+                let before = found.iter().rev().find(|(r, t)| r.end <= cue_range.start && !not_end(t));
+                let mut after = found.iter().find(|(r, t)| r.start >= cue_range.end && !not_end(t));
                 let mut before = before;
-                if after.is_none() {
-                    // "A与B竞争": the cue follows both names.
-                    let prior: Vec<_> =
-                        found.iter().filter(|(r, t)| r.end <= cue_range.start && !is_metric(t)).collect();
-                    if let [.., first, second] = prior.as_slice() {
+                // "A与B竞争", "A与B的竞争": the cue follows both names, joined by a conjunction.
+                let prior: Vec<_> = found.iter().filter(|(r, t)| r.end <= cue_range.start && !not_end(t)).collect();
+                if let [.., first, second] = prior.as_slice() {
+                    let joined = CONJUNCTIONS.contains(&sentence[first.0.end..second.0.start].trim());
+                    if joined || after.is_none() {
                         before = Some(*first);
                         after = Some(*second);
                     }
@@ -376,7 +461,7 @@ pub fn draft(text: &str, request: &Request, known: &[KnownEntity], cues: &Cues) 
                 }
                 let (_, property, inverse) = &cues.words[cue.pattern().as_usize()];
                 let (subject, object) = if *inverse { (b_id, a_id) } else { (a_id, b_id) };
-                let span = a_range.start..b_range.end;
+                let span = with_leading_date(a_range.start..b_range.end);
                 let quote = article::clause_around(sentence, span.clone()).to_owned();
                 let (d, f) = inside(&span, &quote);
                 here.push(CandidateRelation {
@@ -392,12 +477,13 @@ pub fn draft(text: &str, request: &Request, known: &[KnownEntity], cues: &Cues) 
             }
         }
         if here.is_empty() {
-            let closest = found
+            let ends: Vec<_> = found.iter().filter(|(_, t)| !not_end(t)).cloned().collect();
+            let closest = ends
                 .windows(2)
                 .filter(|pair| target_id(&pair[0].1) != target_id(&pair[1].1))
                 .min_by_key(|pair| pair[1].0.start.saturating_sub(pair[0].0.end));
             if let Some(pair) = closest {
-                let span = pair[0].0.start..pair[1].0.end;
+                let span = with_leading_date(pair[0].0.start..pair[1].0.end);
                 let quote = article::clause_around(sentence, span.clone()).to_owned();
                 let (d, f) = inside(&span, &quote);
                 here.push(CandidateRelation {
@@ -425,8 +511,8 @@ pub fn draft(text: &str, request: &Request, known: &[KnownEntity], cues: &Cues) 
             let subject = found
                 .iter()
                 .rev()
-                .find(|(r, t)| r.end <= figure.range.start && !is_metric(t))
-                .or_else(|| found.iter().find(|(_, t)| !is_metric(t)));
+                .find(|(r, t)| r.end <= figure.range.start && !not_end(t))
+                .or_else(|| found.iter().find(|(_, t)| !not_end(t)));
             let metric = found.iter().find(|(_, t)| is_metric(t)).map(|(_, t)| target_id(t));
             let start = subject.map_or(figure.range.start, |(r, _)| r.start.min(figure.range.start));
             let end = subject.map_or(figure.range.end, |(r, _)| r.end.max(figure.range.end));
@@ -471,40 +557,59 @@ enum NameTarget {
     Candidate(usize),
 }
 
-/// Finds names in a sentence, longest first; a Latin name only as a whole word.
+/// Finds names in a sentence, longest first; a Latin name only as a whole word. The
+/// entities the store knows are found first, and a candidate only where it overlaps none of
+/// them, so a drafted phrase never hides a known name.
 struct NameMatcher {
-    automaton: Option<AhoCorasick>,
+    passes: Vec<Pass>,
+}
+
+struct Pass {
+    automaton: AhoCorasick,
     targets: Vec<NameTarget>,
     latin: Vec<bool>,
 }
 
 impl NameMatcher {
     fn new(names: &[(String, NameTarget)]) -> NameMatcher {
-        let automaton = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .ascii_case_insensitive(true)
-            .build(names.iter().map(|(n, _)| n.as_str()))
-            .ok();
-        NameMatcher {
-            automaton,
-            targets: names.iter().map(|(_, t)| *t).collect(),
-            latin: names.iter().map(|(n, _)| n.chars().all(|c| c.is_ascii())).collect(),
-        }
+        type Names<'a> = Vec<&'a (String, NameTarget)>;
+        let (known, drafted): (Names, Names) = names.iter().partition(|(_, t)| matches!(t, NameTarget::Known(_)));
+        let passes = [known, drafted]
+            .into_iter()
+            .filter_map(|names| {
+                let automaton = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(true)
+                    .build(names.iter().map(|(n, _)| n.as_str()))
+                    .ok()?;
+                Some(Pass {
+                    automaton,
+                    targets: names.iter().map(|(_, t)| *t).collect(),
+                    latin: names.iter().map(|(n, _)| n.chars().all(|c| c.is_ascii())).collect(),
+                })
+            })
+            .collect();
+        NameMatcher { passes }
     }
 
     fn find(&self, sentence: &str) -> Vec<(Range<usize>, NameTarget)> {
-        let Some(automaton) = &self.automaton else { return Vec::new() };
         let bytes = sentence.as_bytes();
-        automaton
-            .find_iter(sentence)
-            .filter(|m| {
+        let mut found: Vec<(Range<usize>, NameTarget)> = Vec::new();
+        for pass in &self.passes {
+            let earlier = found.len();
+            for m in pass.automaton.find_iter(sentence) {
                 let i = m.pattern().as_usize();
-                !self.latin[i]
+                let whole = !pass.latin[i]
                     || ((m.start() == 0 || !bytes[m.start() - 1].is_ascii_alphanumeric())
-                        && (m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric()))
-            })
-            .map(|m| (m.range(), self.targets[m.pattern().as_usize()]))
-            .collect()
+                        && (m.end() == bytes.len() || !bytes[m.end()].is_ascii_alphanumeric()));
+                let free = found[..earlier].iter().all(|(r, _)| r.end <= m.start() || m.end() <= r.start);
+                if whole && free {
+                    found.push((m.range(), pass.targets[i]));
+                }
+            }
+        }
+        found.sort_by_key(|(r, _)| r.start);
+        found
     }
 }
 
@@ -517,27 +622,133 @@ fn usable_name(name: &str) -> bool {
 
 struct RawCandidate {
     name: String,
-    class: Option<&'static str>,
+    /// Found as a name is written (quoted, Latin, tagged proper, a class suffix, a list
+    /// item, a speaker), not only as a plain word.
+    entity_like: bool,
+    class: Option<String>,
     why: String,
     strong: bool,
     sentence: usize,
 }
 
-/// Candidates in Chinese prose: Latin names, quoted terms, proper nouns, noun phrases and
-/// phrases ending in a class suffix.
+/// Words that open a list or a clause and never begin a name, whatever jieba tags them.
+const CHINESE_OPENERS: &[&str] = &[
+    "诸如", "如", "例如", "比如", "像", "包括", "其中", "以及", "等", "在", "据", "而", "但", "但是", "彼时", "此前",
+    "同时", "对此", "其", "则", "也", "还", "并", "且", "即",
+];
+
+/// Light verbs that never begin a name either (已有近7万商家), though a speaker may be
+/// introduced by one (已有声音认为).
+const CHINESE_LIGHT_VERBS: &[&str] = &["有", "已有", "是", "为", "成为", "来自", "达", "达到"];
+
+/// `text` without the opening words it starts with (如小红书 → 小红书).
+fn strip_openers(text: &str) -> &str {
+    let mut text = text;
+    while let Some(rest) =
+        CHINESE_OPENERS.iter().chain(CHINESE_LIGHT_VERBS).find_map(|w| text.strip_prefix(w)).filter(|r| !r.is_empty())
+    {
+        text = rest;
+    }
+    text
+}
+
+/// Words joining two names as equals (速卖通与Temu).
+const CONJUNCTIONS: &[&str] = &["与", "和", "跟", "同", "及", "以及", "and", "&"];
+
+/// Words that end a speaker's phrase without being part of it (不只一位商家向我们反映).
+const CHINESE_ADDRESSEES: &[&str] = &["向我们", "对我们", "向记者", "对记者", "告诉我们"];
+
+/// Whether a jieba tag may stand inside a name phrase: nouns, verbs, adjectives and
+/// distinguishing words, numbers and measure words, places, Latin words, idioms.
+fn phrase_tag(tag: &str) -> bool {
+    tag == "eng"
+        || matches!(
+            tag.as_bytes().first(),
+            Some(b'n' | b'v' | b'a' | b'b' | b'j' | b'm' | b'q' | b's' | b't' | b'h' | b'k' | b'i' | b'l')
+        )
+}
+
+/// The words of one sentence with what may join them into a phrase.
+struct Words<'a> {
+    tags: Vec<jieba_rs::Tag<'a>>,
+    /// Whether word i may stand in a phrase (as its last word when it is a cue word).
+    joins: Vec<bool>,
+    cue: Vec<bool>,
+}
+
+impl<'a> Words<'a> {
+    fn new(sentence: &'a str, cues: &Cues) -> Words<'a> {
+        let tags = JIEBA.tag(sentence, true);
+        let n = tags.len();
+        let mut joins = vec![false; n];
+        let mut cue = vec![false; n];
+        for i in 0..n {
+            let word = tags[i].word;
+            cue[i] = cues.is_cue_word(word);
+            joins[i] = if word.trim().is_empty() {
+                // A space joins two Latin words (App Store).
+                i > 0 && i + 1 < n && tags[i - 1].tag == "eng" && tags[i + 1].tag == "eng"
+            } else {
+                phrase_tag(tags[i].tag) && !CHINESE_OPENERS.contains(&word) && !CHINESE_LIGHT_VERBS.contains(&word)
+            };
+        }
+        Words { tags, joins, cue }
+    }
+
+    fn text(&self, range: Range<usize>) -> String {
+        self.tags[range].iter().map(|t| t.word).collect()
+    }
+
+    /// Where the phrase ending at word `end` may start: back over joining words (a cue word
+    /// only as the last), at most `most` words.
+    fn start_before(&self, end: usize, most: usize) -> usize {
+        let mut start = end + 1;
+        while start > 0
+            && end + 1 - (start - 1) <= most
+            && self.joins[start - 1]
+            && (start - 1 == end || !self.cue[start - 1])
+        {
+            start -= 1;
+        }
+        start
+    }
+
+    /// Where the phrase starting at word `start` ends (exclusive), at most `most` words.
+    fn end_after(&self, start: usize, most: usize) -> usize {
+        let mut end = start;
+        while end < self.tags.len() && end - start < most && self.joins[end] && (end == start || !self.cue[end]) {
+            end += 1;
+        }
+        end
+    }
+}
+
+/// Candidates in Chinese prose: Latin names, quoted terms, proper nouns, noun phrases,
+/// phrases ending in a class suffix, the items of a list, a speaker before a verb of saying,
+/// and "A的B" where B ends in a class suffix.
 fn chinese_candidates(sentences: &[&str], cues: &Cues) -> Vec<RawCandidate> {
     let mut out = Vec::new();
-    let mut push = |name: &str, class: Option<&'static str>, why: &str, strong: bool, sentence: usize| {
+    let mut push = |name: &str, class: Option<&str>, why: &str, strong: bool, sentence: usize| {
         let name = name.trim().trim_matches(['.', '-', '\'', '&']);
         if !usable_name(name)
             || name.chars().all(|c| c.is_ascii_digit() || c == '.')
             || CHINESE_STOPWORDS.contains(&name)
-            || (cues.is_suffix(name) && why != "quoted")
-            || name.chars().count() > 16
+            || (cues.is_suffix(name) && why != "quoted" && why != "a class word")
+            || name.chars().count() > if name.is_ascii() { 40 } else { 16 }
         {
             return;
         }
-        out.push(RawCandidate { name: name.to_owned(), class, why: why.to_owned(), strong, sentence });
+        out.push(RawCandidate {
+            name: name.to_owned(),
+            entity_like: why == "quoted"
+                || why.starts_with("a Latin")
+                || why.starts_with("tagged")
+                || why.starts_with("speaks"),
+            class: class.map(str::to_owned),
+            why: why.to_owned(),
+            strong,
+            sentence,
+        });
     };
     for (index, sentence) in sentences.iter().enumerate() {
         for m in QUOTED.captures_iter(sentence) {
@@ -559,10 +770,99 @@ fn chinese_candidates(sentences: &[&str], cues: &Cues) -> Vec<RawCandidate> {
                 push(name, None, "a Latin name", true, index);
             }
         }
-        let tags = JIEBA.tag(sentence, true);
+        let words = Words::new(sentence, cues);
+        let tags = &words.tags;
         let nounish = |tag: &str| {
             matches!(tag, "n" | "nr" | "nrt" | "nrfg" | "ns" | "nt" | "nz" | "vn" | "j" | "eng" | "an" | "ng" | "nw")
         };
+        for (k, token) in tags.iter().enumerate() {
+            let chars = token.word.chars().count();
+            let class = match token.tag {
+                "nr" | "nrt" | "nrfg" => Some("Person"),
+                "ns" => Some("Market"),
+                "nt" => Some("Company"),
+                _ => None,
+            };
+            if matches!(token.tag, "nr" | "nrt" | "nrfg" | "ns" | "nt" | "nz" | "j" | "nw") {
+                push(token.word, class, &format!("tagged {}", token.tag), true, index);
+            } else if matches!(token.tag, "n" | "vn") && chars >= 2 {
+                push(token.word, None, "a noun", true, index);
+                // jieba sometimes glues an opening word to a name it does not know (如小红书).
+                let rest = strip_openers(token.word);
+                if rest.len() < token.word.len() && rest.chars().count() >= 2 {
+                    push(rest, None, "a noun", true, index);
+                }
+            } else if token.tag == "s" && chars >= 2 {
+                // A place word (国内, 海外): a market when the article repeats it.
+                push(token.word, Some("Market"), "a place word", false, index);
+            }
+            if cues.is_suffix(token.word) && chars >= 2 {
+                // A class's own word (市场, 补贴, 营收): a name when the article repeats it.
+                push(token.word, None, "a class word", false, index);
+            }
+            // Phrases ending in a class suffix, up to five words back.
+            let start = words.start_before(k, 6);
+            for from in start..=k {
+                // Not from inside a number (3万商家 of 近3万商家).
+                let numeric = |i: usize| matches!(tags[i].tag, "m" | "q" | "mq");
+                if from > start && numeric(from) && numeric(from - 1) {
+                    continue;
+                }
+                let phrase = words.text(from..k + 1);
+                if phrase.chars().count() <= 12 && cues.class_of(&phrase).is_some() && !cues.is_suffix(&phrase) {
+                    push(&phrase, None, "a phrase", true, index);
+                }
+            }
+            // A speaker right before a verb of saying.
+            if let Some(class) = cues.follower_class(token.word) {
+                let mut end = k;
+                let mut clause_start = k;
+                while clause_start > 0 && tags[clause_start - 1].tag != "x" {
+                    clause_start -= 1;
+                }
+                let mut phrase = words.text(clause_start..end);
+                for addressee in CHINESE_ADDRESSEES {
+                    if let Some(rest) = phrase.strip_suffix(addressee) {
+                        phrase = rest.to_owned();
+                        end = end.saturating_sub(1);
+                    }
+                }
+                let _ = end;
+                let mut trimmed = phrase.as_str();
+                while let Some(rest) = CHINESE_OPENERS.iter().find_map(|w| trimmed.strip_prefix(w)) {
+                    trimmed = rest;
+                }
+                if (2..=8).contains(&trimmed.chars().count()) && !trimmed.contains('的') {
+                    push(trimmed, Some(class), &format!("speaks (before “{}”)", token.word), true, index);
+                }
+            }
+            // The items of a list: A、B、C.
+            if token.word == "、" {
+                let left = words.start_before(k.saturating_sub(1), 5);
+                if k > 0 && left < k {
+                    push(strip_openers(&words.text(left..k)), None, "an item of a list", true, index);
+                }
+                let right = words.end_after(k + 1, 5);
+                if right > k + 1 {
+                    push(strip_openers(&words.text(k + 1..right)), None, "an item of a list", true, index);
+                }
+            }
+            // A的B, B ending in a class suffix: 美国本土POP商家的招商.
+            if token.tag == "uj" && k > 0 && k + 1 < tags.len() {
+                let left = words.start_before(k - 1, 4);
+                let most = words.end_after(k + 1, 3);
+                // The longest B ending in a class suffix.
+                let right = (k + 2..=most).rev().find(|&end| cues.class_of(&words.text(k + 1..end)).is_some());
+                if let (true, Some(right)) = (left < k, right) {
+                    let phrase = words.text(left..right);
+                    let phrase = strip_openers(&phrase);
+                    if phrase.chars().count() <= 12 {
+                        push(phrase, None, "a phrase with 的", true, index);
+                    }
+                }
+            }
+        }
+        // Runs of nouns.
         let mut i = 0;
         while i < tags.len() {
             if !nounish(tags[i].tag) {
@@ -573,32 +873,9 @@ fn chinese_candidates(sentences: &[&str], cues: &Cues) -> Vec<RawCandidate> {
             while j + 1 < tags.len() && nounish(tags[j + 1].tag) {
                 j += 1;
             }
-            let run = &tags[i..=j];
-            for (k, token) in run.iter().enumerate() {
-                let class = match token.tag {
-                    "nr" | "nrt" | "nrfg" => Some("Person"),
-                    "ns" => Some("Market"),
-                    "nt" => Some("Company"),
-                    _ => None,
-                };
-                let proper = matches!(token.tag, "nr" | "nrt" | "nrfg" | "ns" | "nt" | "nz" | "j" | "nw");
-                if proper {
-                    push(token.word, class, &format!("tagged {}", token.tag), true, index);
-                } else if matches!(token.tag, "n" | "vn") && token.word.chars().count() >= 2 {
-                    push(token.word, None, "a noun", false, index);
-                }
-                // Phrases ending in a class suffix, up to three words back.
-                if cues.class_of(token.word).is_some() || cues.is_suffix(token.word) {
-                    for back in 1..=3.min(k) {
-                        let phrase: String = run[k - back..=k].iter().map(|t| t.word).collect();
-                        push(&phrase, None, "a phrase", true, index);
-                    }
-                }
-            }
-            if run.len() >= 2 {
-                let phrase: String = run.iter().map(|t| t.word).collect();
-                let strong = cues.class_of(&phrase).is_some();
-                push(&phrase, None, "a noun phrase", strong, index);
+            if j > i {
+                let phrase = words.text(i..j + 1);
+                push(&phrase, None, "a noun phrase", true, index);
             }
             i = j + 1;
         }
@@ -615,6 +892,7 @@ fn english_candidates(sentences: &[&str]) -> Vec<RawCandidate> {
             if usable_name(inner) {
                 out.push(RawCandidate {
                     name: inner.to_owned(),
+                    entity_like: true,
                     class: None,
                     why: "quoted".into(),
                     strong: true,
@@ -640,6 +918,7 @@ fn english_candidates(sentences: &[&str]) -> Vec<RawCandidate> {
             }
             out.push(RawCandidate {
                 name: name.to_owned(),
+                entity_like: true,
                 class: None,
                 why: "a capitalised name".into(),
                 strong: true,
@@ -781,12 +1060,17 @@ pub fn to_toml(draft: &Draft) -> String {
         );
     }
 
-    let _ = writeln!(
-        out,
-        "\n{rule}\n# Candidate entities ({}): check the class, fill in the labels\n{rule}",
-        draft.candidates.len()
-    );
-    for candidate in &draft.candidates {
+    let (strong, plain): (Vec<&Candidate>, Vec<&Candidate>) = draft.candidates.iter().partition(|c| !c.plain);
+    let _ =
+        writeln!(out, "\n{rule}\n# Candidate entities ({}): check the class, fill in the labels\n{rule}", strong.len());
+    for (index, candidate) in strong.iter().chain(&plain).enumerate() {
+        if index == strong.len() {
+            let _ = writeln!(
+                out,
+                "\n{rule}\n# Plain words seen once ({}): less likely names; delete the ones you do not want\n{rule}",
+                plain.len()
+            );
+        }
         let latin = candidate.name.is_ascii();
         let _ = writeln!(out, "\n# “{}” ({}×)", comment(&candidate.sentence), candidate.count);
         out.push_str("[[entity]]\n");

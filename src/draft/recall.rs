@@ -16,6 +16,9 @@ pub struct Recall {
     /// Curated entities one of whose names is exactly a mention's or candidate's name.
     pub entities_named: usize,
     pub entity_recall: f64,
+    /// ... leaving out the candidates that are plain words seen once.
+    pub entities_named_without_plain: usize,
+    pub entity_recall_without_plain: f64,
     /// Curated entities with a name overlapping a candidate's (one contains the other).
     pub entities_overlapping: usize,
     pub entity_recall_overlapping: f64,
@@ -24,6 +27,8 @@ pub struct Recall {
     pub quotes_in_candidate_sentences: usize,
     pub quote_recall: f64,
     pub candidate_entities: usize,
+    /// ... of which plain words seen once.
+    pub candidate_entities_plain: usize,
     pub candidate_relations: usize,
     /// Candidate relations whose two ends the curated file relates (either way round).
     pub relations_pair_correct: usize,
@@ -31,6 +36,8 @@ pub struct Recall {
     /// ... with the same property, the same way round.
     pub relations_property_correct: usize,
     pub relation_precision_property: f64,
+    /// The curated entities no mention or candidate names exactly: id and names.
+    pub missed: Vec<(String, Vec<String>)>,
 }
 
 fn normal(text: &str) -> String {
@@ -68,9 +75,13 @@ pub fn score(draft: &Draft, curated: &[FactFile]) -> Recall {
         .chain(draft.mentions.iter().map(|m| (m.id.clone(), normal(&m.name))))
         .collect();
     let drafted_names: BTreeSet<&str> = drafted.iter().map(|(_, n)| n.as_str()).collect();
+    let strong_list: Vec<String> = draft.candidates.iter().filter(|c| !c.plain).map(|c| normal(&c.name)).collect();
+    let strong_names: BTreeSet<&str> = strong_list.iter().map(String::as_str).collect();
+    let mut named_without_plain = 0;
     let mentioned_ids: BTreeSet<&str> = draft.mentions.iter().map(|m| m.id.as_str()).collect();
     let mut named = 0;
     let mut overlapping = 0;
+    let mut missed = Vec::new();
     // Draft id → the curated ids it names.
     let mut curated_for: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (id, names) in &names_of {
@@ -83,6 +94,11 @@ pub fn score(draft: &Draft, curated: &[FactFile]) -> Recall {
                         .any(|(_, d)| d.chars().count() >= 2 && (d.contains(n.as_str()) || n.contains(d.as_str())))
             });
         named += usize::from(exact);
+        named_without_plain +=
+            usize::from(mentioned_ids.contains(id.as_str()) || names.iter().any(|n| strong_names.contains(n.as_str())));
+        if !exact {
+            missed.push((id.clone(), names.clone()));
+        }
         overlapping += usize::from(overlap);
         for (draft_id, draft_name) in &drafted {
             if names.contains(draft_name) || draft_id == id {
@@ -135,16 +151,20 @@ pub fn score(draft: &Draft, curated: &[FactFile]) -> Recall {
         curated_entities: names_of.len(),
         entities_named: named,
         entity_recall: share(named, names_of.len()),
+        entities_named_without_plain: named_without_plain,
+        entity_recall_without_plain: share(named_without_plain, names_of.len()),
         entities_overlapping: overlapping,
         entity_recall_overlapping: share(overlapping, names_of.len()),
         curated_quotes: quotes.len(),
         quotes_in_candidate_sentences: found_quotes,
         quote_recall: share(found_quotes, quotes.len()),
         candidate_entities: draft.candidates.len(),
+        candidate_entities_plain: draft.candidates.iter().filter(|c| c.plain).count(),
         candidate_relations: draft.relations.len(),
         relations_pair_correct: pair_correct,
         relation_precision_pair: share(pair_correct, draft.relations.len()),
         relations_property_correct: property_correct,
         relation_precision_property: share(property_correct, draft.relations.len()),
+        missed,
     }
 }

@@ -53,12 +53,12 @@ fn text_hits_join_the_graph() {
     assert_eq!(
         csv(query, &[]),
         "about,score,text\r\n\
-         choice,4.265,Choice托管业务\r\n\
-         choice,4.108,AliExpress's full-managed (托管) business line.\r\n\
+         choice,4.266,Choice托管业务\r\n\
+         choice,4.109,AliExpress's full-managed (托管) business line.\r\n\
          cross-border-worry-free-hosting,3.826,跨境无忧托管\r\n\
          choice,3.58,主打托管的Choice业务\r\n\
          cross-border-worry-free-hosting,3.469,“跨境无忧托管”服务\r\n\
-         choice,2.365,2023年3月起，主打托管的Choice业务逐市场铺开\r\n"
+         choice,2.364,2023年3月起，主打托管的Choice业务逐市场铺开\r\n"
     );
 }
 

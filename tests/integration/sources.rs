@@ -305,3 +305,103 @@ fn the_draft_of_the_built_in_article_recovers_what_benchmarks_states() {
         assert!(measured >= stated_floor(floor), "{field} {measured} is below the floor BENCHMARKS.md states");
     }
 }
+
+/// Drafts `tests/drafts/{text}.md` (copied beside the output, so the source's `text` path
+/// is stable) and returns the fact file it writes.
+fn draft_of(text: &str, extra: &[&str]) -> String {
+    let article = std::fs::read_to_string(repo().join(format!("tests/drafts/{text}.md"))).expect("fixture text");
+    let mut args = vec!["draft", "article.md", "--source-id", "test-weekly", "-o", "draft.toml"];
+    args.splice(0..0, extra.iter().copied());
+    let outcome = Test::new().file("article.md", article).args(args).run().success();
+    std::fs::read_to_string(outcome.dir.join("draft.toml")).expect("the draft is written")
+}
+
+/// Compares a draft with its pinned copy (`STRATAGRAPH_BLESS=1` rewrites the copy).
+fn assert_pinned(drafted: &str, pinned: &str) {
+    let path = repo().join(format!("tests/drafts/{pinned}"));
+    if std::env::var_os("STRATAGRAPH_BLESS").is_some() {
+        std::fs::write(&path, drafted).expect("write the pinned draft");
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    if committed != drafted {
+        let first = committed.lines().zip(drafted.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        panic!(
+            "tests/drafts/{pinned} is not what draft writes (first difference at line {}):\n{}\n\
+             rerun with STRATAGRAPH_BLESS=1 and review the diff",
+            first + 1,
+            drafted.lines().skip(first.saturating_sub(3)).take(8).collect::<Vec<_>>().join("\n")
+        );
+    }
+}
+
+/// The draft of a Chinese text written for the tests, against the built-in graph: known
+/// names by any label, cue-word relations, dates resolved against the publication date,
+/// figures normalised, every table a draft. The whole file is pinned; the lines below say
+/// what the pin must hold.
+#[test]
+fn the_draft_of_a_chinese_text_is_pinned() {
+    let drafted = draft_of("zh", &[]);
+    for line in [
+        "date = \"2025-06-10\"",
+        "# jiang-fan — 蒋凡 (1 sentence): “去年11月21日，蒋凡执掌电商事业群。”",
+        "# tao-factory-merchants — 淘工厂商家 (1 sentence)",
+        "zh = \"晨光出海计划\"\ndraft = true",
+        "class = \"Program\"  # ends in “服务”",
+        "class = \"Program\"  # ends in “计划”",
+        "subject = \"jiang-fan\"\nproperty = \"org:headOf\"  # cue “执掌”\nobject = \"ecommerce-group\"\nstart = \"2024-11-21\"  # 去年11月21日\nquote = \"去年11月21日，蒋凡执掌电商事业群\"",
+        "subject = \"taotian-overseas\"\nproperty = \"org:subOrganizationOf\"  # cue “并入”\nobject = \"aidc\"",
+        "subject = \"aliexpress\"\nproperty = \"competesWith\"  # cue “竞争”\nobject = \"temu\"",
+        "start = \"2025-04-16\"  # 4月16日",
+        "# date: 2024年中 = 2024 (mid)",
+        "value = 70000  # 近7万\nunit = \"count\"\nqualifier = \"about\"",
+        "value = 37756000000  # 377.56亿元\nunit = \"CNY\"",
+        "value = 32  # 32%\nunit = \"percent\"",
+        "value = 70  # 7成\nunit = \"percent\"",
+        "value = 5000000000  # 突破50亿次\nunit = \"count\"\nqualifier = \"over\"",
+    ] {
+        assert!(drafted.contains(line), "the draft lacks {line:?}:\n{drafted}");
+    }
+    assert_pinned(&drafted, "zh.toml");
+}
+
+/// The same text drafted with none of the built-in entities known: the candidates it finds
+/// by the ontology's cues (a speaker before 表示, the items of a list, class suffixes,
+/// Latin names).
+#[test]
+fn the_draft_of_a_chinese_text_on_a_bare_graph_is_pinned() {
+    let drafted = draft_of("zh", &["--bare"]);
+    for line in [
+        "class = \"Person\"  # ends in “人士”\nen = \"\"\nzh = \"一位业内人士\"",
+        "class = \"Organization\"  # an item of a list\nen = \"\"\nzh = \"宠物用品\"",
+        "class = \"Person\"  # speaks (before “表示”)\nen = \"\"\nzh = \"多位从业者\"",
+        "class = \"BusinessGroup\"  # ends in “事业群”\nen = \"\"\nzh = \"电商事业群\"",
+        "class = \"Merchant\"  # ends in “商家”\nen = \"\"\nzh = \"淘工厂商家\"",
+        "class = \"Organization\"  # a Latin name\nen = \"Temu\"",
+        "# Plain words seen once (",
+    ] {
+        assert!(drafted.contains(line), "the draft lacks {line:?}:\n{drafted}");
+    }
+    assert_pinned(&drafted, "zh-bare.toml");
+}
+
+/// An English text written for the tests: capitalised names, quoted names, English cue
+/// words, English dates and figures.
+#[test]
+fn the_draft_of_an_english_text_is_pinned() {
+    let drafted = draft_of("en", &[]);
+    for line in [
+        "language = \"en\"",
+        "# jiang-fan — Jiang Fan (1 sentence)",
+        "zh = \"Harbor Sellers Program\"",
+        "en = \"Bluewhale Logistics\"",
+        "subject = \"aliexpress\"\nproperty = \"launched\"  # cue “launched”\nobject = \"harbor-sellers-program\"\nstart = \"2025-04-16\"",
+        "subject = \"bluewhale-logistics\"\nproperty = \"supplies\"  # cue “supplies”\nobject = \"harbor-sellers-program\"",
+        "subject = \"jiang-fan\"\nproperty = \"org:headOf\"  # cue “took over”\nobject = \"ecommerce-group\"\nstart = \"2024\"",
+        "value = 1500000000  # $1.5 billion\nunit = \"USD\"",
+        "date = \"2024\"  # mid-2024",
+    ] {
+        assert!(drafted.contains(line), "the draft lacks {line:?}:\n{drafted}");
+    }
+    assert!(!drafted.contains("zh = \"April\""), "a month is no name:\n{drafted}");
+    assert_pinned(&drafted, "en.toml");
+}
