@@ -9,7 +9,6 @@
 
 use crate::resolve::{comparable, normalize_into, EntityIndex, Hit};
 use crate::vocab;
-use serde::{Deserialize, Serialize};
 
 /// Where a name sits in its entity's names.
 const SLOT_EN: u8 = 0;
@@ -22,37 +21,53 @@ const SLOT_ALIAS: u8 = 2;
 /// One entity's best match: its name's number, score and kind.
 type Best = (u32, f64, &'static str);
 
-/// The search table of an entity index.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The search table of an entity index: one block of bytes, built in memory or mapped from
+/// its view file, read in place. Its layout (numbers little-endian `u32`):
+/// `names` `entities` `names_len` `iris_len`, then `starts` (where each name starts in
+/// `names`, and one more: the end), `owners` (the entity of each name), `iri_starts` (where
+/// each IRI starts in `iris`, and one more), `slots` (one byte per name), `names` (every
+/// name normalized with `resolve::normalize_into`, each followed by a newline, in the order
+/// of their entities by IRI and, within one, label, Chinese label, aliases, id) and `iris`
+/// (each followed by a newline).
 pub struct NameTable {
-    /// Every name normalized (`resolve::normalize_into`), each followed by a newline, in the
-    /// order of their entities (by IRI) and, within one, label, Chinese label, aliases, id.
-    names: String,
-    /// Where each name starts in `names`, and one more: the end of the text.
-    starts: Vec<u32>,
-    /// The entity (its position in `iri_starts`) of each name.
-    owners: Vec<u32>,
-    /// The slot of each name in its entity.
-    slots: Vec<u8>,
-    /// The entities' IRIs, each followed by a newline.
-    iris: String,
-    /// Where each IRI starts in `iris`, and one more.
-    iri_starts: Vec<u32>,
+    bytes: Block,
+    names: usize,
+    entities: usize,
+    starts_at: usize,
+    owners_at: usize,
+    iri_starts_at: usize,
+    slots_at: usize,
+    names_at: usize,
+    iris_at: usize,
+    end: usize,
 }
 
-/// What a name table keeps on disk: the same blocks, the numbers as little-endian bytes.
-#[derive(Serialize, Deserialize)]
-pub struct StoredTable {
-    names: String,
-    #[serde(with = "serde_bytes")]
-    starts: Vec<u8>,
-    #[serde(with = "serde_bytes")]
-    owners: Vec<u8>,
-    #[serde(with = "serde_bytes")]
-    slots: Vec<u8>,
-    iris: String,
-    #[serde(with = "serde_bytes")]
-    iri_starts: Vec<u8>,
+/// Where a table's bytes live.
+enum Block {
+    Owned(Vec<u8>),
+    /// A view file mapped read-only; the table starts at the offset.
+    Mapped(memmap2::Mmap, usize),
+}
+
+impl Block {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Block::Owned(bytes) => bytes,
+            Block::Mapped(map, offset) => map.get(*offset..).unwrap_or_default(),
+        }
+    }
+}
+
+impl PartialEq for NameTable {
+    fn eq(&self, other: &NameTable) -> bool {
+        self.bytes() == other.bytes()
+    }
+}
+
+impl std::fmt::Debug for NameTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NameTable").field("names", &self.names).field("entities", &self.entities).finish()
+    }
 }
 
 /// A match found in the table, before its entity's names are read.
@@ -73,94 +88,148 @@ pub enum Resolved {
     Many(Vec<String>),
 }
 
+fn read_u32(bytes: &[u8], at: usize) -> u32 {
+    bytes.get(at..at + 4).map_or(u32::MAX, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
 impl NameTable {
     /// The table of `index`'s names.
     pub fn build(index: &EntityIndex) -> NameTable {
-        let mut table = NameTable::default();
+        let mut names = String::new();
+        let mut starts: Vec<u32> = Vec::new();
+        let mut owners: Vec<u32> = Vec::new();
+        let mut slots: Vec<u8> = Vec::new();
+        let mut iris = String::new();
+        let mut iri_starts: Vec<u32> = Vec::new();
         let mut buffer = String::new();
-        let mut add = |table: &mut NameTable, owner: u32, slot: u8, name: &str| {
+        let mut add = |owner: u32, slot: u8, name: &str| {
             normalize_into(name, &mut buffer);
             if buffer.is_empty() {
                 return;
             }
-            table.starts.push(table.names.len() as u32);
-            table.names.push_str(&buffer);
-            table.names.push('\n');
-            table.owners.push(owner);
-            table.slots.push(slot);
+            starts.push(names.len() as u32);
+            names.push_str(&buffer);
+            names.push('\n');
+            owners.push(owner);
+            slots.push(slot);
         };
         for (owner, entity) in index.entities().iter().enumerate() {
             let owner = owner as u32;
-            table.iri_starts.push(table.iris.len() as u32);
-            table.iris.push_str(&entity.iri);
-            table.iris.push('\n');
+            iri_starts.push(iris.len() as u32);
+            iris.push_str(&entity.iri);
+            iris.push('\n');
             if let Some(en) = &entity.en {
-                add(&mut table, owner, SLOT_EN, en);
+                add(owner, SLOT_EN, en);
             }
             if let Some(zh) = &entity.zh {
-                add(&mut table, owner, SLOT_ZH, zh);
+                add(owner, SLOT_ZH, zh);
             }
             for (k, alias) in entity.aliases.iter().enumerate().take(usize::from(SLOT_ID - SLOT_ALIAS)) {
-                add(&mut table, owner, SLOT_ALIAS + k as u8, alias);
+                add(owner, SLOT_ALIAS + k as u8, alias);
             }
-            add(&mut table, owner, SLOT_ID, vocab::entity_id(&entity.iri).unwrap_or(""));
+            add(owner, SLOT_ID, vocab::entity_id(&entity.iri).unwrap_or(""));
         }
-        table.starts.push(table.names.len() as u32);
-        table.iri_starts.push(table.iris.len() as u32);
-        table
+        starts.push(names.len() as u32);
+        iri_starts.push(iris.len() as u32);
+        let mut bytes = Vec::with_capacity(
+            16 + 4 * (starts.len() + owners.len() + iri_starts.len()) + slots.len() + names.len() + iris.len(),
+        );
+        for number in [owners.len(), iri_starts.len() - 1, names.len(), iris.len()] {
+            bytes.extend_from_slice(&(number as u32).to_le_bytes());
+        }
+        for numbers in [&starts, &owners, &iri_starts] {
+            for n in numbers {
+                bytes.extend_from_slice(&n.to_le_bytes());
+            }
+        }
+        bytes.extend_from_slice(&slots);
+        bytes.extend_from_slice(names.as_bytes());
+        bytes.extend_from_slice(iris.as_bytes());
+        NameTable::from_block(Block::Owned(bytes)).expect("a table just built fits")
     }
 
-    /// The form kept on disk.
-    pub fn to_stored(&self) -> StoredTable {
-        let bytes = |numbers: &[u32]| numbers.iter().flat_map(|n| n.to_le_bytes()).collect::<Vec<u8>>();
-        StoredTable {
-            names: self.names.clone(),
-            starts: bytes(&self.starts),
-            owners: bytes(&self.owners),
-            slots: self.slots.clone(),
-            iris: self.iris.clone(),
-            iri_starts: bytes(&self.iri_starts),
-        }
+    /// The bytes kept on disk.
+    pub fn bytes(&self) -> &[u8] {
+        self.bytes.bytes()
     }
 
-    /// The table back from disk; `None` when its blocks do not fit together.
-    pub fn from_stored(stored: StoredTable) -> Option<NameTable> {
-        let numbers = |bytes: &[u8]| -> Option<Vec<u32>> {
-            (bytes.len() % 4 == 0)
-                .then(|| bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
-        };
+    /// The table in `bytes` (as [`NameTable::bytes`] gave them); `None` when they do not
+    /// fit together.
+    pub fn from_bytes(bytes: Vec<u8>) -> Option<NameTable> {
+        NameTable::from_block(Block::Owned(bytes))
+    }
+
+    /// The table in a mapped view file, from `offset` on.
+    pub fn from_map(map: memmap2::Mmap, offset: usize) -> Option<NameTable> {
+        NameTable::from_block(Block::Mapped(map, offset))
+    }
+
+    fn from_block(block: Block) -> Option<NameTable> {
+        let bytes = block.bytes();
+        let [names, entities, names_len, iris_len] = [0, 4, 8, 12].map(|at| read_u32(bytes, at) as usize);
+        let starts_at = 16usize;
+        let owners_at = starts_at.checked_add(names.checked_add(1)?.checked_mul(4)?)?;
+        let iri_starts_at = owners_at.checked_add(names.checked_mul(4)?)?;
+        let slots_at = iri_starts_at.checked_add(entities.checked_add(1)?.checked_mul(4)?)?;
+        let names_at = slots_at.checked_add(names)?;
+        let iris_at = names_at.checked_add(names_len)?;
+        let end = iris_at.checked_add(iris_len)?;
         let table = NameTable {
-            names: stored.names,
-            starts: numbers(&stored.starts)?,
-            owners: numbers(&stored.owners)?,
-            slots: stored.slots,
-            iris: stored.iris,
-            iri_starts: numbers(&stored.iri_starts)?,
+            names,
+            entities,
+            starts_at,
+            owners_at,
+            iri_starts_at,
+            slots_at,
+            names_at,
+            iris_at,
+            end,
+            bytes: block,
         };
-        table.fits().then_some(table)
+        (table.bytes().len() == end && table.fits()).then_some(table)
     }
 
-    /// Whether the blocks agree: offsets rising within their texts, one owner and slot per
-    /// name, owners that are entities. (A broken file must not make a search panic.)
+    /// Whether the blocks agree: offsets rising within their texts and ending at a newline,
+    /// owners that are entities. (A broken file must not make a search panic; a name that is
+    /// not UTF-8 reads as empty.)
     fn fits(&self) -> bool {
-        let rising = |starts: &[u32], text: &str| {
-            starts.first() == Some(&0)
-                && starts.last().is_some_and(|&end| end as usize == text.len())
-                && starts.windows(2).all(|w| w[0] < w[1] && text.as_bytes()[w[1] as usize - 1] == b'\n')
-                && starts.iter().all(|&s| text.is_char_boundary(s as usize))
+        let bytes = self.bytes();
+        let rising = |at: usize, count: usize, text: &[u8]| {
+            read_u32(bytes, at) == 0
+                && read_u32(bytes, at + 4 * count) as usize == text.len()
+                && (0..count).all(|i| {
+                    let (a, b) = (read_u32(bytes, at + 4 * i), read_u32(bytes, at + 4 * (i + 1)));
+                    a < b && text.get(b as usize - 1) == Some(&b'\n')
+                })
         };
-        let names = self.starts.len().saturating_sub(1);
-        let entities = self.iri_starts.len().saturating_sub(1);
-        rising(&self.starts, &self.names)
-            && rising(&self.iri_starts, &self.iris)
-            && self.owners.len() == names
-            && self.slots.len() == names
-            && self.owners.iter().all(|&o| (o as usize) < entities)
+        rising(self.starts_at, self.names, self.names_text())
+            && rising(self.iri_starts_at, self.entities, self.iris_text())
+            && (0..self.names).all(|n| (self.owner(n) as usize) < self.entities)
+    }
+
+    fn names_text(&self) -> &[u8] {
+        &self.bytes()[self.names_at..self.iris_at]
+    }
+
+    fn iris_text(&self) -> &[u8] {
+        &self.bytes()[self.iris_at..self.end]
+    }
+
+    fn start(&self, n: usize) -> usize {
+        read_u32(self.bytes(), self.starts_at + 4 * n) as usize
+    }
+
+    fn owner(&self, n: usize) -> u32 {
+        read_u32(self.bytes(), self.owners_at + 4 * n)
+    }
+
+    fn slot(&self, n: usize) -> u8 {
+        self.bytes()[self.slots_at + n]
     }
 
     /// The number of entities.
     pub fn len(&self) -> usize {
-        self.iri_starts.len().saturating_sub(1)
+        self.entities
     }
 
     /// Whether the table has no entity.
@@ -170,12 +239,34 @@ impl NameTable {
 
     /// The `n`th name, normalized, without its newline.
     fn name(&self, n: usize) -> &str {
-        &self.names[self.starts[n] as usize..self.starts[n + 1] as usize - 1]
+        let text = self.names_text();
+        text.get(self.start(n)..self.start(n + 1).saturating_sub(1))
+            .and_then(|name| std::str::from_utf8(name).ok())
+            .unwrap_or_default()
     }
 
     fn iri(&self, entity: u32) -> &str {
         let entity = entity as usize;
-        &self.iris[self.iri_starts[entity] as usize..self.iri_starts[entity + 1] as usize - 1]
+        let at = |i: usize| read_u32(self.bytes(), self.iri_starts_at + 4 * i) as usize;
+        self.iris_text()
+            .get(at(entity)..at(entity + 1).saturating_sub(1))
+            .and_then(|iri| std::str::from_utf8(iri).ok())
+            .unwrap_or_default()
+    }
+
+    /// The name holding byte `at` of the names' text.
+    fn name_at(&self, at: usize) -> usize {
+        // The last name starting at or before `at`.
+        let (mut low, mut high) = (0usize, self.names);
+        while low + 1 < high {
+            let middle = (low + high) / 2;
+            if self.start(middle) <= at {
+                low = middle;
+            } else {
+                high = middle;
+            }
+        }
+        low
     }
 
     /// The entities whose names match `text`, best first (score, then IRI), at most `limit`:
@@ -216,7 +307,7 @@ impl NameTable {
         best.into_iter()
             .map(|(owner, (name, score, how))| Found {
                 iri: self.iri(owner).to_owned(),
-                slot: self.slots[name as usize],
+                slot: self.slot(name as usize),
                 how,
                 score: (score * 1000.0).round() / 1000.0,
             })
@@ -242,15 +333,15 @@ impl NameTable {
             _ => best.push((owner, candidate)),
         };
         let mut last_name = usize::MAX;
-        for at in memchr::memmem::find_iter(self.names.as_bytes(), wanted.as_bytes()) {
-            let n = self.starts.partition_point(|&s| s as usize <= at) - 1;
+        for at in memchr::memmem::find_iter(self.names_text(), wanted.as_bytes()) {
+            let n = self.name_at(at);
             if n == last_name {
                 continue;
             }
             last_name = n;
-            let start = self.starts[n] as usize;
+            let start = self.start(n);
             let name = self.name(n);
-            let slot = self.slots[n];
+            let slot = self.slot(n);
             let (base, how) = if at == start && name.len() == wanted.len() {
                 (1.0, "exact")
             } else {
@@ -261,7 +352,7 @@ impl NameTable {
                     (0.6 + 0.1 * coverage, "contains")
                 }
             };
-            keep(&mut best, self.owners[n], (n as u32, base - penalty(slot), how));
+            keep(&mut best, self.owner(n), (n as u32, base - penalty(slot), how));
         }
         let strong = best.iter().filter(|(_, (_, score, _))| *score >= 0.7).count();
         if !fuzzy || strong >= limit {
@@ -271,12 +362,12 @@ impl NameTable {
         let bound = JaroBound::new(wanted);
         let scanned = std::mem::take(&mut best);
         let mut scanned = scanned.into_iter().peekable();
-        let names = self.starts.len() - 1;
+        let names = self.names;
         let mut n = 0;
         while n < names {
-            let owner = self.owners[n];
+            let owner = self.owner(n);
             let mut end = n;
-            while end < names && self.owners[end] == owner {
+            while end < names && self.owner(end) == owner {
                 end += 1;
             }
             let mut current: Option<Best> = None;
@@ -302,7 +393,7 @@ impl NameTable {
                     }
                     let similarity = strsim::jaro_winkler(wanted, candidate);
                     if similarity >= 0.8 {
-                        let score = similarity * 0.7 - penalty(self.slots[m]);
+                        let score = similarity * 0.7 - penalty(self.slot(m));
                         if current.is_none_or(|(_, s, _)| score > s) {
                             current = Some((m as u32, score, "fuzzy"));
                         }
@@ -402,7 +493,7 @@ mod tests {
         let index = EntityIndex::build(&backend, &schema).unwrap();
         let table = NameTable::build(&index);
         assert_eq!(table.len(), index.entities().len());
-        let back = NameTable::from_stored(table.to_stored()).expect("the stored table fits");
+        let back = NameTable::from_bytes(table.bytes().to_vec()).expect("the stored table fits");
         assert_eq!(back, table);
         let texts = [
             "速卖通",
@@ -548,14 +639,22 @@ mod tests {
         let backend = Backend::builtin(false).unwrap();
         let schema = backend.read_schema().unwrap();
         let table = NameTable::build(&EntityIndex::build(&backend, &schema).unwrap());
-        let mut stored = table.to_stored();
-        stored.owners.pop();
-        assert!(NameTable::from_stored(stored).is_none());
-        let mut stored = table.to_stored();
-        stored.names.push('x');
-        assert!(NameTable::from_stored(stored).is_none());
-        let mut stored = table.to_stored();
-        stored.starts[4] = 0xff;
-        assert!(NameTable::from_stored(stored).is_none());
+        let good = table.bytes().to_vec();
+        // One byte short, one byte more.
+        assert!(NameTable::from_bytes(good[..good.len() - 1].to_vec()).is_none());
+        assert!(NameTable::from_bytes([good.as_slice(), b"x"].concat()).is_none());
+        // A name's start moved past the next one's.
+        let mut broken = good.clone();
+        broken[16 + 4 * 4] = 0xff;
+        assert!(NameTable::from_bytes(broken).is_none());
+        // An owner that is no entity.
+        let mut broken = good.clone();
+        let owners_at = 16 + 4 * (table.names + 1);
+        broken[owners_at..owners_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(NameTable::from_bytes(broken).is_none());
+        // Counts that overflow.
+        let mut broken = good;
+        broken[..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(NameTable::from_bytes(broken).is_none());
     }
 }

@@ -189,12 +189,12 @@ impl Session {
     pub fn name_table(&self) -> Result<Arc<crate::nametable::NameTable>, Error> {
         let state = self.state()?;
         cached(&self.views.names, &state, || {
-            crate::views::remembered(
+            crate::views::remembered_mapped(
                 &self.backend,
                 "name-table",
                 || Ok(crate::nametable::NameTable::build(&*self.index()?)),
-                crate::nametable::NameTable::to_stored,
-                crate::nametable::NameTable::from_stored,
+                crate::nametable::NameTable::bytes,
+                crate::nametable::NameTable::from_map,
             )
         })
     }

@@ -68,3 +68,55 @@ where
     }
     Ok(value)
 }
+
+/// The start of a mapped view file, before its header's three texts.
+const MAPPED_MAGIC: &[u8; 8] = b"SGVIEW1\n";
+
+/// Like [`remembered`], for a view kept as raw bytes and read back memory-mapped, in place:
+/// the file is a header (the version, the kind and the fingerprint, each as a little-endian
+/// `u32` length and its bytes) followed by what `to_bytes` gave, and `from_map` gets the
+/// mapped file with the offset where those bytes start. A file is replaced whole (a rename),
+/// never rewritten in place, so a map stays valid while a later process saves a newer view.
+pub fn remembered_mapped<T>(
+    backend: &Backend,
+    kind: &str,
+    build: impl FnOnce() -> Result<T, Error>,
+    to_bytes: impl Fn(&T) -> &[u8],
+    from_map: impl Fn(memmap2::Mmap, usize) -> Option<T>,
+) -> Result<T, Error> {
+    let Some((dir, fingerprint)) = backend.views_key() else {
+        return build();
+    };
+    let path = dir.join(format!("{kind}.map"));
+    let header = mapped_header(kind, &fingerprint);
+    if let Ok(file) = std::fs::File::open(&path) {
+        // SAFETY: view files are only ever replaced by a rename, not changed in place, so the
+        // mapped bytes stay as they were while the map lives; their content is checked before
+        // use, as any file's would be.
+        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+            if map.starts_with(&header) {
+                if let Some(value) = from_map(map, header.len()) {
+                    return Ok(value);
+                }
+            }
+        }
+    }
+    let value = build()?;
+    if !backend.is_read_only() {
+        return Ok(value);
+    }
+    let bytes = [header.as_slice(), to_bytes(&value)].concat();
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = crate::output::write_atomic(&path, &bytes);
+    }
+    Ok(value)
+}
+
+fn mapped_header(kind: &str, fingerprint: &str) -> Vec<u8> {
+    let mut header = MAPPED_MAGIC.to_vec();
+    for text in [env!("CARGO_PKG_VERSION"), kind, fingerprint] {
+        header.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        header.extend_from_slice(text.as_bytes());
+    }
+    header
+}

@@ -585,7 +585,7 @@ impl NameMatcher {
                 Some(Pass {
                     automaton,
                     targets: names.iter().map(|(_, t)| *t).collect(),
-                    latin: names.iter().map(|(n, _)| n.chars().all(|c| c.is_ascii())).collect(),
+                    latin: names.iter().map(|(n, _)| n.is_ascii()).collect(),
                 })
             })
             .collect();

@@ -107,7 +107,8 @@ pub(crate) fn preflight(allowed: bool) -> Response {
     let mut response = bytes(StatusCode::NO_CONTENT, "text/plain", Vec::new());
     if allowed {
         let headers = response.headers_mut();
-        headers.insert("access-control-allow-methods", HeaderValue::from_static("GET, POST, OPTIONS"));
+        headers
+            .insert("access-control-allow-methods", HeaderValue::from_static("GET, HEAD, POST, PUT, DELETE, OPTIONS"));
         headers.insert("access-control-allow-headers", HeaderValue::from_static("Accept, Authorization, Content-Type"));
         headers.insert("access-control-max-age", HeaderValue::from_static("600"));
     }

@@ -11,6 +11,7 @@
 
 mod api;
 mod http;
+mod listen;
 mod protocol;
 mod web;
 
@@ -240,12 +241,13 @@ pub fn run(session: Session, options: ServeOptions) -> i32 {
         running: Mutex::new(HashMap::new()),
     });
     let handler = server.clone();
-    let listening = oxhttp::Server::new(move |request| handler.handle(request))
-        .bind(bind)
-        .with_max_concurrent_connections(max_connections)
+    let limits = listen::Limits {
+        max_connections,
         // A client that stops sending or reading for this long is dropped.
-        .with_global_timeout(timeout + Duration::from_secs(30));
-    let listening = match listening.spawn() {
+        idle: timeout + Duration::from_secs(30),
+        max_body: server.options.max_body,
+    };
+    let mut listening = match listen::listen(bind, limits, move |request| handler.handle(request)) {
         Ok(listening) => listening,
         Err(e) => {
             return report(&Error::store(
@@ -262,16 +264,21 @@ pub fn run(session: Session, options: ServeOptions) -> i32 {
     let _ = std::io::Write::flush(&mut std::io::stdout());
     let mut signals = signals;
     let _ = signals.forever().next();
-    drop(listening);
+    // No new connections; idle ones close now, busy ones once their response is sent.
+    listening.stop_accepting(SHUTDOWN_GRACE + Duration::from_secs(7));
     shut_down(&server);
+    listening.wait();
     exit::OK
 }
+
+/// How long running requests may go on after a stop before they are cancelled.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Stops taking requests, lets the running ones finish for a few seconds, then cancels them.
 fn shut_down(server: &Server) {
     server.stopping.store(true, Ordering::SeqCst);
     let started = Instant::now();
-    let grace = Duration::from_secs(5);
+    let grace = SHUTDOWN_GRACE;
     let mut cancelled = false;
     while server.in_flight.load(Ordering::SeqCst) > 0 && started.elapsed() < grace + Duration::from_secs(5) {
         if !cancelled && started.elapsed() >= grace {

@@ -541,10 +541,16 @@ fn views_are_kept_beside_the_store_and_follow_its_writes() {
     .unwrap();
     path(&["load", file.to_str().unwrap()]).success();
     path(&["path", "View Test Co", "Temu"]).success().stdout_has("View Test Co —competes with→ Temu");
-    path(&["search", "View Test"]).success().stdout_has("View Test Co");
+    let found = path(&["search", "View Test"]).success().stdout_has("View Test Co").stdout.clone();
+    // The name table is kept as a file that a later search maps and reads in place.
+    assert!(views.join("name-table.map").is_file(), "the name table is kept");
+    assert_eq!(path(&["search", "View Test"]).success().stdout, found);
     // A broken view file is rebuilt, not trusted.
     std::fs::write(views.join("projection.view"), b"not a view").unwrap();
     path(&["path", "View Test Co", "Temu"]).success().stdout_has("View Test Co —competes with→ Temu");
+    let map = std::fs::read(views.join("name-table.map")).unwrap();
+    std::fs::write(views.join("name-table.map"), &map[..map.len() / 2]).unwrap();
+    assert_eq!(path(&["search", "View Test"]).success().stdout, found);
     // The views folder does not disturb the store.
     path(&["validate"]).success();
 }
