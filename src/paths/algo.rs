@@ -176,6 +176,18 @@ impl Scratch {
 /// The shortest path from `from` to `to`, by bidirectional breadth-first search that always
 /// grows the smaller frontier.
 pub fn shortest_path(projection: &Projection, from: Node, to: Node, walk: &Walk<'_>) -> Option<Path> {
+    shortest_path_within(projection, from, to, walk, usize::MAX)
+}
+
+/// The shortest path of at most `max_len` hops: the same search, given up as soon as every
+/// path it could still find is longer.
+fn shortest_path_within(
+    projection: &Projection,
+    from: Node,
+    to: Node,
+    walk: &Walk<'_>,
+    max_len: usize,
+) -> Option<Path> {
     if from == to {
         return Some(Path { start: from, steps: Vec::new() });
     }
@@ -191,11 +203,19 @@ pub fn shortest_path(projection: &Projection, from: Node, to: Node, walk: &Walk<
         let mut frontier_start = vec![from];
         let mut frontier_end = vec![to];
         let mut next = Vec::new();
+        // The depths of the two frontiers: a meeting in the next level closes a path of
+        // `depths.0 + depths.1 + 1` hops.
+        let mut depths = (0usize, 0usize);
         while !frontier_start.is_empty() && !frontier_end.is_empty() {
+            if depths.0 + depths.1 >= max_len {
+                return None;
+            }
             let expand_start = frontier_start.len() <= frontier_end.len();
             let (frontier, seen, other, reverse) = if expand_start {
+                depths.0 += 1;
                 (&mut frontier_start, &mut *marks_start, &*marks_end, false)
             } else {
+                depths.1 += 1;
                 (&mut frontier_end, &mut *marks_end, &*marks_start, true)
             };
             next.clear();
@@ -221,7 +241,8 @@ pub fn shortest_path(projection: &Projection, from: Node, to: Node, walk: &Walk<
                         previous: node.index() as u32,
                     };
                     if other[step.to.index()].stamp == stamp {
-                        return Some(join(marks_start, marks_end, stamp, step.to, from));
+                        let path = join(marks_start, marks_end, stamp, step.to, from);
+                        return (path.len() <= max_len).then_some(path);
                     }
                     next.push(step.to);
                 }
@@ -294,7 +315,12 @@ pub fn k_shortest_paths(projection: &Projection, from: Node, to: Node, k: usize,
             let mut banned_nodes: HashSet<Node> = walk.banned_nodes.cloned().unwrap_or_default();
             banned_nodes.extend(previous_nodes[..spur_index].iter().copied());
             let spur_walk = Walk { banned_nodes: Some(&banned_nodes), banned_edges: Some(&banned_edges), ..*walk };
-            if let Some(spur) = shortest_path(projection, spur_node, to, &spur_walk) {
+            // Once enough candidates are waiting, a spur longer than the last one needed
+            // cannot be among the paths returned: the search stops at that length.
+            let needed = k - found.len();
+            let longest_useful =
+                candidates.iter().nth(needed - 1).map_or(usize::MAX, |(length, ..)| length.saturating_sub(spur_index));
+            if let Some(spur) = shortest_path_within(projection, spur_node, to, &spur_walk, longest_useful) {
                 let mut steps = root.to_vec();
                 steps.extend(spur.steps);
                 let nodes: Vec<Node> = std::iter::once(from).chain(steps.iter().map(|s| s.to)).collect();
@@ -609,7 +635,7 @@ pub fn centrality(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paths::projection::tests_support::projection_from;
+    use crate::paths::projection::tests_support::{projection_from, projection_of};
 
     fn walk(filter: &EdgeFilter) -> Walk<'_> {
         Walk::new(filter, false)
@@ -724,8 +750,9 @@ mod tests {
             let names: Vec<String> = (0..n).map(|i| format!("n{i}")).collect();
             let triples: Vec<(&str, &str, &str)> =
                 edges.iter().map(|(a, b)| (names[*a].as_str(), "p", names[*b].as_str())).collect();
-            let mut p = projection_from(&triples);
-            let nodes = names.iter().map(|name| p.intern(name)).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let p = projection_of(&names, &triples);
+            let nodes = names.iter().map(|name| p.node(name).expect("interned")).collect();
             (p, nodes)
         }
 
@@ -742,8 +769,9 @@ mod tests {
                     triples.push((names[*b].as_str(), "q", names[*a].as_str()));
                 }
             }
-            let mut p = projection_from(&triples);
-            let nodes = names.iter().map(|name| p.intern(name)).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let p = projection_of(&names, &triples);
+            let nodes = names.iter().map(|name| p.node(name).expect("interned")).collect();
             (p, nodes)
         }
 

@@ -5,13 +5,14 @@
 //! ontology (`sg:inGroup`, `sg:BookkeepingProperty`); any other IRI-to-IRI property of a
 //! user's RDF is followed too.
 
+use super::csr::Csr;
 use crate::backend::Backend;
 use crate::error::Error;
 use crate::schema::{Hierarchy, Schema};
 use crate::vocab::{self, std_terms::RDF_TYPE};
 use hashbrown::HashTable;
 use oxigraph::model::TermRef;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::Direction;
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -39,8 +40,8 @@ pub struct StoredProjection {
 
 /// The projected graph.
 pub struct Projection {
-    /// Node weights are node ids (the node's index); edge weights index `properties`.
-    pub graph: DiGraph<u32, u16, u32>,
+    /// Edge weights index `properties`; a node's id is its index.
+    pub graph: Csr,
     pub properties: Vec<PropertyEntry>,
     /// The node IRIs, end to end, each with the entity namespace shortened to one byte.
     names: String,
@@ -97,6 +98,7 @@ impl Projection {
     pub fn build(backend: &Backend, schema: &Schema) -> Result<Projection, Error> {
         let mut projection = Projection::empty();
         let mut scratch = String::new();
+        let mut edges: Vec<(u32, u32, u16)> = Vec::new();
         // The distinct predicates come first (a cheap SPARQL question); then only the triples
         // of projected predicates are read, in bulk, so labels and types, most of a graph,
         // are never decoded.
@@ -126,12 +128,12 @@ impl Projection {
                 };
                 let from = projection.intern_with(subject, &mut scratch)?;
                 let to = projection.intern_with(object.as_str(), &mut scratch)?;
-                projection.graph.add_edge(from, to, id);
+                edges.push((from.index() as u32, to.index() as u32, id));
                 Ok(())
             })?;
         }
-        projection.canonicalize();
-        projection.graph.shrink_to_fit();
+        u32::try_from(edges.len()).map_err(|_| Error::input("more than 4 billion relations", None))?;
+        projection.canonicalize(edges);
         projection.names.shrink_to_fit();
         projection.starts.shrink_to_fit();
         projection.index.shrink_to(0, |id| name_hash(name_of(&projection.names, &projection.starts, *id)));
@@ -141,8 +143,8 @@ impl Projection {
     /// Renumbers the nodes in IRI order and re-adds the edges in (source, target, property)
     /// order, so the projection, and every tie an algorithm breaks on it, is the same
     /// whatever order a backend read the triples in.
-    fn canonicalize(&mut self) {
-        let n = self.graph.node_count();
+    fn canonicalize(&mut self, edges: Vec<(u32, u32, u16)>) {
+        let n = self.starts.len() - 1;
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.sort_unstable_by(|a, b| {
             name_of(&self.names, &self.starts, *a).cmp(name_of(&self.names, &self.starts, *b))
@@ -151,12 +153,8 @@ impl Projection {
         for (new, old) in order.iter().enumerate() {
             new_id[*old as usize] = new as u32;
         }
-        let mut edges: Vec<(u32, u32, u16)> = self
-            .graph
-            .raw_edges()
-            .iter()
-            .map(|e| (new_id[e.source().index()], new_id[e.target().index()], e.weight))
-            .collect();
+        let mut edges: Vec<(u32, u32, u16)> =
+            edges.into_iter().map(|(s, t, p)| (new_id[s as usize], new_id[t as usize], p)).collect();
         edges.sort_unstable();
         let mut names = String::with_capacity(self.names.len());
         let mut starts = Vec::with_capacity(n + 1);
@@ -166,16 +164,12 @@ impl Projection {
             starts.push(names.len() as u32);
         }
         let mut index = HashTable::with_capacity(n);
-        let mut graph = DiGraph::with_capacity(n, edges.len());
         for id in 0..n as u32 {
             index.insert_unique(name_hash(name_of(&names, &starts, id)), id, |id| {
                 name_hash(name_of(&names, &starts, *id))
             });
-            graph.add_node(id);
         }
-        for (from, to, property) in edges {
-            graph.add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), property);
-        }
+        let graph = Csr::from_edges(n as u32, &edges).expect("interned nodes and counted edges");
         self.names = names;
         self.starts = starts;
         self.index = index;
@@ -189,12 +183,7 @@ impl Projection {
             names: self.names.clone(),
             starts: self.starts.clone(),
             nodes: self.graph.node_count() as u32,
-            edges: self
-                .graph
-                .raw_edges()
-                .iter()
-                .map(|e| (e.source().index() as u32, e.target().index() as u32, e.weight))
-                .collect(),
+            edges: self.graph.raw_edges().collect(),
         }
     }
 
@@ -220,16 +209,10 @@ impl Projection {
         if starts.windows(2).any(|w| w[0] > w[1] || !names.is_char_boundary(w[1] as usize)) {
             return None;
         }
-        if edges.iter().any(|(s, t, p)| *s as usize >= n || *t as usize >= n || *p as usize >= properties.len()) {
+        if edges.iter().any(|(_, _, p)| *p as usize >= properties.len()) {
             return None;
         }
-        let mut graph = DiGraph::with_capacity(n, edges.len());
-        for id in 0..nodes {
-            graph.add_node(id);
-        }
-        for (source, target, property) in edges {
-            graph.add_edge(NodeIndex::new(source as usize), NodeIndex::new(target as usize), property);
-        }
+        let graph = Csr::from_edges(nodes, &edges)?;
         let mut index = HashTable::with_capacity(n);
         for id in 0..nodes {
             let hash = name_hash(name_of(&names, &starts, id));
@@ -240,7 +223,7 @@ impl Projection {
 
     fn empty() -> Projection {
         Projection {
-            graph: DiGraph::default(),
+            graph: Csr::default(),
             properties: Vec::new(),
             names: String::new(),
             starts: vec![0],
@@ -257,7 +240,7 @@ impl Projection {
     fn intern_with(&mut self, iri: &str, scratch: &mut String) -> Result<NodeIndex<u32>, Error> {
         encode(iri, scratch);
         let hash = name_hash(scratch);
-        let Projection { names, starts, index, graph, .. } = self;
+        let Projection { names, starts, index, .. } = self;
         if let Some(id) = index.find(hash, |id| name_of(names, starts, *id) == scratch.as_str()) {
             return Ok(NodeIndex::new(*id as usize));
         }
@@ -267,7 +250,7 @@ impl Projection {
             .map_err(|_| Error::input("the entity names exceed the projection's 4 GiB name table", None))?;
         starts.push(end);
         index.insert_unique(hash, id, |id| name_hash(name_of(names, starts, *id)));
-        Ok(graph.add_node(id))
+        Ok(NodeIndex::new(id as usize))
     }
 
     /// The node of an IRI, when it takes part in any relation.
@@ -281,7 +264,7 @@ impl Projection {
 
     /// The IRI of a node.
     pub fn iri(&self, node: NodeIndex<u32>) -> Cow<'_, str> {
-        let name = name_of(&self.names, &self.starts, self.graph[node]);
+        let name = name_of(&self.names, &self.starts, node.index() as u32);
         match name.strip_prefix(ENTITY_MARK) {
             Some(local) => Cow::Owned(format!("{}{local}", vocab::ENTITY)),
             None => Cow::Borrowed(name),
@@ -301,14 +284,11 @@ impl Projection {
     /// Bytes held per edge: the graph's node and edge arrays, the name table and its index.
     pub fn bytes_per_edge(&self) -> f64 {
         let edges = self.graph.edge_count().max(1) as f64;
-        let nodes = self.graph.node_count();
-        let node_bytes = nodes * std::mem::size_of::<petgraph::graph::Node<u32, u32>>()
-            + self.names.capacity()
+        let name_bytes = self.names.capacity()
             + self.starts.capacity() * 4
             // hashbrown: one u32 and one control byte per bucket.
             + self.index.capacity() * 5;
-        let edge_bytes = self.graph.edge_count() * std::mem::size_of::<petgraph::graph::Edge<u16, u32>>();
-        (node_bytes + edge_bytes) as f64 / edges
+        (name_bytes + self.graph.bytes()) as f64 / edges
     }
 
     /// The properties matching names given to `--via`: a relation group key or label, or a
@@ -373,7 +353,17 @@ pub(crate) mod tests_support {
 
     /// A projection made from `(subject, property, object)` names, for algorithm tests.
     pub(crate) fn projection_from(edges: &[(&str, &str, &str)]) -> Projection {
+        projection_of(&[], edges)
+    }
+
+    /// A projection of these nodes (in this order, related or not) and the nodes the edges
+    /// name.
+    pub(crate) fn projection_of(nodes: &[&str], edges: &[(&str, &str, &str)]) -> Projection {
         let mut projection = Projection::empty();
+        for node in nodes {
+            projection.intern(node);
+        }
+        let mut numbered = Vec::new();
         for (subject, property, object) in edges {
             let id = match projection.properties.iter().position(|p| p.iri == *property) {
                 Some(id) => id as u16,
@@ -388,8 +378,9 @@ pub(crate) mod tests_support {
             };
             let from = projection.intern(subject);
             let to = projection.intern(object);
-            projection.graph.add_edge(from, to, id);
+            numbered.push((from.index() as u32, to.index() as u32, id));
         }
+        projection.graph = Csr::from_edges(projection.starts.len() as u32 - 1, &numbered).expect("interned nodes");
         projection
     }
 }
