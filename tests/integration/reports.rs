@@ -1609,3 +1609,115 @@ fn the_brief_has_contents_and_reads_as_html() {
     assert_eq!(html.matches("<table>").count(), html.matches("</table>").count(), "tables are closed");
     assert!(html.trim_end().ends_with("</html>"));
 }
+
+/// Cases the fast formulations of `entities-per-class` and `data-quality` could get wrong:
+/// a member with two classes under one class, a claim that is also typed as a platform, an
+/// entity of a class the ontology does not know, a node outside the id space, labels in a
+/// third language, an entity named only by a figure, a source without a date, a fact from
+/// an undeclared source, an attributed claim without its plain triple.
+const TRICKY_TTL: &str = r#"
+@prefix sg: <https://w3id.org/stratagraph/ontology#> .
+@prefix entity: <https://w3id.org/stratagraph/id/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix schema: <https://schema.org/> .
+@prefix ex: <http://example.org/> .
+entity:two-kinds a sg:Platform , sg:ContentPlatform ; rdfs:label "Two kinds"@en , "两种"@zh .
+entity:odd-class a ex:Gadget ; rdfs:label "Odd"@en .
+ex:outsider a sg:Platform ; rdfs:label "Outsider"@en , "外人"@zh .
+entity:french a sg:Merchant ; rdfs:label "Marchand"@fr , "商户"@zh .
+entity:typed-claim a sg:Claim , sg:Platform ; rdf:subject entity:two-kinds ; rdf:predicate sg:competesWith ;
+    rdf:object entity:nameless ; prov:wasAttributedTo entity:speaker ; sg:quote "有人说"@zh ;
+    prov:wasDerivedFrom entity:undeclared-source .
+entity:figure-one a sg:MetricObservation ; sg:observationOf entity:measured ; sg:metric entity:chart-rank ;
+    sg:value 1 ; sg:unit "rank" ; sg:quote "第一"@zh ; prov:wasDerivedFrom entity:undated .
+entity:undated a sg:SourceDocument .
+"#;
+
+/// The saved report and its plain formulation (`tests/reports/NAME.rq`) give the same rows.
+#[track_caller]
+fn assert_report_matches_reference(name: &str, vars: &[&str], store: Option<&str>) {
+    let reference = crate::util::repo().join("tests/reports").join(format!("{name}.rq"));
+    let reference = reference.to_str().expect("UTF-8 path");
+    let mut report_args = vec!["report", "run", name, "--format", "json", "--all-columns"];
+    let mut query_args = vec!["query", "--file", reference, "--format", "json"];
+    if let Some(store) = store {
+        report_args.extend(["--store", store, "--read-only"]);
+        query_args.extend(["--store", store, "--read-only"]);
+    }
+    let mut ours = Test::new().args(report_args).run().success().rows(vars);
+    let mut plain = Test::new().args(query_args).run().success().rows(vars);
+    ours.sort();
+    plain.sort();
+    assert_eq!(ours, plain, "{name} differs from its plain formulation (store {store:?})");
+}
+
+#[test]
+fn fast_reports_answer_as_their_plain_formulations() {
+    let per_class = ["class_en", "class_zh", "entities", "with_subclasses", "class"];
+    let quality = ["problem", "node", "about_en", "about_zh", "property_en", "property_zh", "quote", "source_date", "source"];
+    assert_report_matches_reference("entities-per-class", &per_class, None);
+    assert_report_matches_reference("data-quality", &quality, None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (file, text) in [("bad.ttl", BAD_TTL), ("tricky.ttl", TRICKY_TTL)] {
+        let store = dir.path().join(file.replace('.', "-"));
+        let store = store.to_str().expect("UTF-8 temp path");
+        Test::new().file(file, text).args(["load", file, "--store", store]).run().success();
+        assert_report_matches_reference("entities-per-class", &per_class, Some(store));
+        assert_report_matches_reference("data-quality", &quality, Some(store));
+    }
+    // A generated graph of facts with quotes, claims and figures, without the article.
+    let generated = dir.path().join("generated");
+    let generated = generated.to_str().expect("UTF-8 temp path");
+    let facts = dir.path().join("gen.toml");
+    let facts = facts.to_str().expect("UTF-8 temp path");
+    Test::new().args(["gen", "--entities", "300", "--seed", "3", "--format", "facts", "-o", facts, "-q"]).run().success();
+    Test::new().args(["--bare", "load", facts, "--store", generated]).run().success();
+    assert_report_matches_reference("entities-per-class", &per_class, Some(generated));
+    assert_report_matches_reference("data-quality", &quality, Some(generated));
+}
+
+#[test]
+fn tricky_store_has_the_expected_problems_and_counts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("store");
+    let store = store.to_str().expect("UTF-8 temp path");
+    Test::new().file("tricky.ttl", TRICKY_TTL).args(["load", "tricky.ttl", "--store", store]).run().success();
+    let rows = Test::new()
+        .args(["report", "run", "entities-per-class", "--store", store, "--format", "json", "--all-columns"])
+        .run()
+        .success()
+        .rows(&["class", "entities", "with_subclasses"]);
+    let sg = |local: &str| format!("https://w3id.org/stratagraph/ontology#{local}");
+    // two-kinds counts once under Platform though it has two classes under it; the claim
+    // typed as a platform is a fact, not an entity.
+    let platform = rows.iter().find(|r| r[0] == sg("Platform")).expect("a Platform row");
+    let content = rows.iter().find(|r| r[0] == sg("ContentPlatform")).expect("a ContentPlatform row");
+    let builtin = report("entities-per-class", &[], &["class", "entities", "with_subclasses"]);
+    let builtin_of = |class: &str| builtin.iter().find(|r| r[0] == sg(class)).expect("a class of the built-in data").clone();
+    let builtin_platforms = builtin_of("Platform");
+    let count = |r: &[String], i: usize| r[i].parse::<usize>().expect("a count");
+    let builtin_content = builtin_of("ContentPlatform");
+    assert_eq!((count(content, 1), count(content, 2)), (count(&builtin_content, 1) + 1, count(&builtin_content, 2) + 1));
+    assert_eq!(count(platform, 1), count(&builtin_platforms, 1) + 2, "two-kinds and ex:outsider");
+    assert_eq!(count(platform, 2), count(&builtin_platforms, 2) + 2);
+    assert!(rows.iter().any(|r| r[0] == "http://example.org/Gadget"), "an entity's own class counts: {rows:?}");
+    let problems = Test::new()
+        .args(["report", "run", "data-quality", "--store", store, "--format", "json", "--all-columns"])
+        .run()
+        .success()
+        .rows(&["problem", "node"]);
+    for expected in [
+        ["entity without English label".to_owned(), entity("french")],
+        ["entity without Chinese label".to_owned(), entity("odd-class")],
+        ["entity without class".to_owned(), entity("measured")],
+        ["entity without class".to_owned(), entity("speaker")],
+        ["source without publication date".to_owned(), entity("undated")],
+        ["fact from an undeclared source".to_owned(), entity("typed-claim")],
+    ] {
+        assert!(problems.contains(&expected.to_vec()), "no {expected:?} among {problems:#?}");
+    }
+    assert!(!problems.iter().any(|r| r[1] == "http://example.org/outsider"), "outside the id space: {problems:#?}");
+    assert!(!problems.iter().any(|r| r[1] == entity("typed-claim") && r[0].starts_with("entity")), "a claim is a fact");
+}
