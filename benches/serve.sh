@@ -50,23 +50,23 @@ rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
 p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"{rps:.0f} {p50:.2f} {p99:.2f}" + (f" ({errors.group(1)} errors)" if errors else ""))
+print(f"{rps:.0f} {p50:.2f} {p99:.2f} {errors.group(1) if errors else 0}")
 '
 }
 
-echo "| request | clients | stratagraph rps | p50 ms | p99 ms | oxigraph rps | p50 ms | p99 ms | rps ratio |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| request | clients | stratagraph rps | p50 ms | p99 ms | oxigraph rps | p50 ms | p99 ms | rps ratio | non-2xx (ours / oxigraph) |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for clients in 1 8 64; do
-  read -r s_rps s_p50 s_p99 _ < <(run "http://127.0.0.1:7981/query?query=$encoded" "$clients")
-  read -r o_rps o_p50 o_p99 _ < <(run "http://127.0.0.1:7982/query?query=$encoded" "$clients")
+  read -r s_rps s_p50 s_p99 s_err < <(run "http://127.0.0.1:7981/query?query=$encoded" "$clients")
+  read -r o_rps o_p50 o_p99 o_err < <(run "http://127.0.0.1:7982/query?query=$encoded" "$clients")
   ratio=$(python3 -c "print(f'{$s_rps / $o_rps:.2f}')")
-  echo "| SPARQL SELECT (one entity's triples) | $clients | $s_rps | $s_p50 | $s_p99 | $o_rps | $o_p50 | $o_p99 | $ratio |"
+  echo "| SPARQL SELECT (one entity's triples) | $clients | $s_rps | $s_p50 | $s_p99 | $o_rps | $o_p50 | $o_p99 | $ratio | $s_err / $o_err |"
 done
 for clients in 1 8 64; do
-  read -r rps p50 p99 _ < <(run "http://127.0.0.1:7981/api/describe?entity=AliExpress" "$clients")
-  echo "| /api/describe AliExpress | $clients | $rps | $p50 | $p99 | – | – | – | – |"
+  read -r rps p50 p99 err < <(run "http://127.0.0.1:7981/api/describe?entity=AliExpress" "$clients")
+  echo "| /api/describe AliExpress | $clients | $rps | $p50 | $p99 | – | – | – | – | $err / – |"
 done
 for clients in 1 8 64; do
-  read -r rps p50 p99 _ < <(run "http://127.0.0.1:7981/api/path?from=jiang-fan&to=1688overseas&k=3" "$clients")
-  echo "| /api/path Jiang Fan → 1688overseas, k=3 | $clients | $rps | $p50 | $p99 | – | – | – | – |"
+  read -r rps p50 p99 err < <(run "http://127.0.0.1:7981/api/path?from=jiang-fan&to=1688overseas&k=3" "$clients")
+  echo "| /api/path Jiang Fan → 1688overseas, k=3 | $clients | $rps | $p50 | $p99 | – | – | – | – | $err / – |"
 done

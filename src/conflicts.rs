@@ -71,5 +71,23 @@ pub fn find(graph: &Backend) -> Result<Vec<Conflict>, Error> {
 /// The conflicts among the facts of a small local graph (a description's neighbourhood, a
 /// checked file with the store's facts about the same entities).
 pub fn find_in(graph: &LocalGraph) -> Result<Vec<Conflict>, Error> {
+    // Every kind of conflict the query finds sets two facts from different sources side by
+    // side: with fewer than two sources there is none, and no store needs to be made.
+    if sources_in(graph) < 2 {
+        return Ok(Vec::new());
+    }
     find(&Backend::scratch(graph)?)
+}
+
+/// How many sources the facts of `graph` cite, counting up to two.
+fn sources_in(graph: &LocalGraph) -> usize {
+    let mut first = None;
+    for source in graph.triples_for_predicate(crate::vocab::std_terms::PROV_WAS_DERIVED_FROM).map(|t| t.object) {
+        match first {
+            None => first = Some(source),
+            Some(seen) if seen != source => return 2,
+            Some(_) => {}
+        }
+    }
+    usize::from(first.is_some())
 }

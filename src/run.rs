@@ -76,6 +76,7 @@ fn run(cli: Cli) -> i32 {
         Err(error) => return report(&error),
     };
     let mut session = Session::new(backend, settings);
+    session.long_lived = matches!(command, Command::Repl(_) | Command::Serve(_));
     if let Command::Repl(args) = command {
         session.settings.allow_update = args.update;
         return crate::repl::run(&mut session, &args);

@@ -142,6 +142,10 @@ pub struct Session {
     pub query_dirs: Vec<PathBuf>,
     /// Cancelled by a face to stop the running command (Ctrl-C in the REPL).
     pub cancel: Option<CancellationToken>,
+    /// Set by faces that answer many commands (the REPL, the server): names and labels
+    /// then come from the entity index, built or read once, rather than from a query per
+    /// command, which is what a one-shot command on a large store wants.
+    pub long_lived: bool,
     views: Arc<Views>,
 }
 
@@ -154,6 +158,7 @@ impl Session {
             prefixes: Vec::new(),
             query_dirs: Vec::new(),
             cancel: None,
+            long_lived: false,
             views: Arc::default(),
         }
     }
@@ -282,7 +287,7 @@ impl Session {
                 }
             }
         }
-        if iris.len() > MAX_LABELS_BY_QUERY {
+        if self.long_lived || iris.len() > MAX_LABELS_BY_QUERY {
             return self.index();
         }
         let schema = self.schema()?;
@@ -293,6 +298,14 @@ impl Session {
     /// Resolves a user's entity name: an IRI, prefixed name or id with one ASK, anything else
     /// with the entity index.
     pub fn resolve(&self, name: &str) -> Result<String, Error> {
+        // An id with a label resolves to itself (what the ASK below would say): a warm
+        // index knows that without asking the store.
+        if self.long_lived && crate::facts::is_valid_id(name.trim()) {
+            let iri = crate::vocab::entity_iri(name.trim());
+            if self.index()?.names(&iri).is_some() {
+                return Ok(iri);
+            }
+        }
         if let Some(iri) = crate::resolve::resolve_explicit(&self.backend, name)? {
             return Ok(iri);
         }

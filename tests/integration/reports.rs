@@ -1656,7 +1656,8 @@ fn assert_report_matches_reference(name: &str, vars: &[&str], store: Option<&str
 #[test]
 fn fast_reports_answer_as_their_plain_formulations() {
     let per_class = ["class_en", "class_zh", "entities", "with_subclasses", "class"];
-    let quality = ["problem", "node", "about_en", "about_zh", "property_en", "property_zh", "quote", "source_date", "source"];
+    let quality =
+        ["problem", "node", "about_en", "about_zh", "property_en", "property_zh", "quote", "source_date", "source"];
     assert_report_matches_reference("entities-per-class", &per_class, None);
     assert_report_matches_reference("data-quality", &quality, None);
     let dir = tempfile::tempdir().expect("temp dir");
@@ -1672,7 +1673,10 @@ fn fast_reports_answer_as_their_plain_formulations() {
     let generated = generated.to_str().expect("UTF-8 temp path");
     let facts = dir.path().join("gen.toml");
     let facts = facts.to_str().expect("UTF-8 temp path");
-    Test::new().args(["gen", "--entities", "300", "--seed", "3", "--format", "facts", "-o", facts, "-q"]).run().success();
+    Test::new()
+        .args(["gen", "--entities", "300", "--seed", "3", "--format", "facts", "-o", facts, "-q"])
+        .run()
+        .success();
     Test::new().args(["--bare", "load", facts, "--store", generated]).run().success();
     assert_report_matches_reference("entities-per-class", &per_class, Some(generated));
     assert_report_matches_reference("data-quality", &quality, Some(generated));
@@ -1695,11 +1699,15 @@ fn tricky_store_has_the_expected_problems_and_counts() {
     let platform = rows.iter().find(|r| r[0] == sg("Platform")).expect("a Platform row");
     let content = rows.iter().find(|r| r[0] == sg("ContentPlatform")).expect("a ContentPlatform row");
     let builtin = report("entities-per-class", &[], &["class", "entities", "with_subclasses"]);
-    let builtin_of = |class: &str| builtin.iter().find(|r| r[0] == sg(class)).expect("a class of the built-in data").clone();
+    let builtin_of =
+        |class: &str| builtin.iter().find(|r| r[0] == sg(class)).expect("a class of the built-in data").clone();
     let builtin_platforms = builtin_of("Platform");
     let count = |r: &[String], i: usize| r[i].parse::<usize>().expect("a count");
     let builtin_content = builtin_of("ContentPlatform");
-    assert_eq!((count(content, 1), count(content, 2)), (count(&builtin_content, 1) + 1, count(&builtin_content, 2) + 1));
+    assert_eq!(
+        (count(content, 1), count(content, 2)),
+        (count(&builtin_content, 1) + 1, count(&builtin_content, 2) + 1)
+    );
     assert_eq!(count(platform, 1), count(&builtin_platforms, 1) + 2, "two-kinds and ex:outsider");
     assert_eq!(count(platform, 2), count(&builtin_platforms, 2) + 2);
     assert!(rows.iter().any(|r| r[0] == "http://example.org/Gadget"), "an entity's own class counts: {rows:?}");
