@@ -171,7 +171,27 @@ impl Session {
     /// The ontology, read once per state of the data.
     pub fn schema(&self) -> Result<Arc<Schema>, Error> {
         let state = self.state()?;
-        cached(&self.views.schema, &state, || self.backend.read_schema())
+        cached(&self.views.schema, &state, || {
+            // Kept between processes as N-Triples: on a large RocksDB store, reading these
+            // triples from the indexes (a lookup per term and property) took a third of a
+            // one-shot `path`.
+            let graph = crate::views::remembered(
+                &self.backend,
+                "schema-graph",
+                || self.backend.schema_graph(),
+                |graph| graph.to_string(),
+                |text: String| {
+                    let mut graph = oxigraph::model::Graph::new();
+                    for triple in oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NTriples)
+                        .for_slice(text.as_bytes())
+                    {
+                        graph.insert(&oxigraph::model::Triple::from(triple.ok()?));
+                    }
+                    Some(graph)
+                },
+            )?;
+            Ok(Schema::from_graph(&graph))
+        })
     }
 
     /// The entity label index, built once per state of the data.

@@ -242,13 +242,17 @@ impl Backend {
     /// The ontology terms of the data: one CONSTRUCT fetches the typed terms with the
     /// properties the schema uses, then they are read locally.
     pub fn read_schema(&self) -> Result<Schema, Error> {
-        let terms = match self {
+        Ok(Schema::from_graph(&self.schema_graph()?))
+    }
+
+    /// The triples the schema is read from (see `schema::schema_query`).
+    pub fn schema_graph(&self) -> Result<LocalGraph, Error> {
+        match self {
             // The same triples the CONSTRUCT would give, read from the indexes directly: the
             // schema is read by every process, so this is on the one-shot path.
-            Backend::Embedded(embedded) => embedded.schema_graph()?,
-            Backend::Remote(_) => self.construct(&crate::schema::schema_query())?,
-        };
-        Ok(Schema::from_graph(&terms))
+            Backend::Embedded(embedded) => embedded.schema_graph(),
+            Backend::Remote(_) => self.construct(&crate::schema::schema_query()),
+        }
     }
 
     /// Checks fact files against this data's ontology and entities, without writing.

@@ -521,6 +521,7 @@ fn views_are_kept_beside_the_store_and_follow_its_writes() {
     let views = store.path.join("stratagraph-views");
     assert!(views.join("projection.view").is_file(), "the projection is kept");
     assert!(views.join("entity-index.view").is_file(), "the entity index is kept");
+    assert!(views.join("schema-graph.view").is_file(), "the ontology's triples are kept");
     // A second process reads them, and answers the same.
     let modified = std::fs::metadata(views.join("projection.view")).unwrap().modified().unwrap();
     let second = path(&["path", "Jiang Fan", "1688overseas"]).success();
@@ -547,6 +548,7 @@ fn views_are_kept_beside_the_store_and_follow_its_writes() {
     assert_eq!(path(&["search", "View Test"]).success().stdout, found);
     // A broken view file is rebuilt, not trusted.
     std::fs::write(views.join("projection.view"), b"not a view").unwrap();
+    std::fs::write(views.join("schema-graph.view"), b"not a view").unwrap();
     path(&["path", "View Test Co", "Temu"]).success().stdout_has("View Test Co —competes with→ Temu");
     let map = std::fs::read(views.join("name-table.map")).unwrap();
     std::fs::write(views.join("name-table.map"), &map[..map.len() / 2]).unwrap();
