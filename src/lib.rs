@@ -15,6 +15,8 @@ pub mod check;
 pub mod cli;
 /// Commands over the engines, one file per family.
 pub mod commands;
+/// Columns of plain numbers, in memory or read in place from a mapped view file.
+pub mod columns;
 /// Where sources disagree: the one rule behind the `conflicts` report, `check` and `describe`.
 pub mod conflicts;
 /// Everything known about one entity, with evidence.

@@ -87,6 +87,10 @@ fn run(cli: Cli) -> i32 {
             Err(error) => report(&error),
         };
     }
+    // A write through stratagraph brings the views kept beside the store up to date before
+    // it ends, so that the next command reads them instead of rebuilding them.
+    let writes_store = matches!(&command, Command::Load(_)) || matches!(&command, Command::Query(q) if q.update);
+    let refresh = cli.store.store.clone().filter(|_| writes_store && cli.store.endpoint.is_none());
     let mut command = command;
     if let Command::Query(query) = &mut command {
         if query.query.is_none() && query.file.is_none() {
@@ -108,6 +112,10 @@ fn run(cli: Cli) -> i32 {
                         for note in &notes {
                             eprintln!("{note}");
                         }
+                    }
+                    if let Some(path) = refresh.filter(|_| status == exit::OK) {
+                        drop(session);
+                        refresh_views(&path, &progress, quiet);
                     }
                     status
                 }
@@ -132,6 +140,18 @@ fn run(cli: Cli) -> i32 {
                 let _ = std::fs::remove_dir_all(&path);
             }
             report(&error)
+        }
+    }
+}
+
+/// Brings the views kept beside the store at `path` up to date after a write. A failure
+/// only means that the next command rebuilds them, so it is a note, not an error.
+fn refresh_views(path: &std::path::Path, progress: &crate::progress::TerminalProgress, quiet: bool) {
+    use crate::commands::data::Progress;
+    let observer = progress.work("updating the kept views");
+    if let Err(error) = crate::session::refresh_kept_views(path, observer.as_deref()) {
+        if !quiet {
+            eprintln!("note: the kept views were not brought up to date ({error}); the next command rebuilds them");
         }
     }
 }

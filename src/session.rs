@@ -218,7 +218,7 @@ impl Session {
                 &self.backend,
                 "name-table",
                 || Ok(crate::nametable::NameTable::build(&*self.index()?)),
-                crate::nametable::NameTable::bytes,
+                |table| std::borrow::Cow::Borrowed(table.bytes()),
                 crate::nametable::NameTable::from_map,
             )
         })
@@ -251,12 +251,14 @@ impl Session {
         let state = self.state()?;
         let schema = self.schema()?;
         cached(&self.views.projection, &state, || {
-            crate::views::remembered(
+            // Kept as one block of arrays and mapped back in place: decoding the kept form
+            // and rebuilding its rows and name index was most of a one-shot `path` at 1M.
+            crate::views::remembered_mapped(
                 &self.backend,
                 "projection",
                 || crate::paths::Projection::build(&self.backend, &schema),
-                crate::paths::Projection::to_stored,
-                crate::paths::Projection::from_stored,
+                |projection| projection.to_bytes().into(),
+                crate::paths::Projection::from_map,
             )
         })
     }
@@ -398,12 +400,12 @@ impl Session {
                 return Ok(found.clone());
             }
         }
-        let restricted = Arc::new(crate::views::remembered(
+        let restricted = Arc::new(crate::views::remembered_mapped(
             &self.backend,
             &format!("projection-as-of-{}", crate::asof::day_text(day)),
             || Ok(whole.without_edges(|s, p, o| view.hides_edge(s, p, o))),
-            crate::paths::Projection::to_stored,
-            crate::paths::Projection::from_stored,
+            |projection| projection.to_bytes().into(),
+            crate::paths::Projection::from_map,
         )?);
         let mut cache = self.views.as_of.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         cache.projections.insert(day, restricted.clone());
@@ -461,6 +463,44 @@ impl Session {
             repeated_paths: None,
         })
     }
+}
+
+/// The views that [`refresh_kept_views`] brings up to date, in the order it builds them:
+/// the others (a day's view) are built when a command asks for them.
+const REFRESHED_VIEWS: [&str; 5] = ["schema-graph", "entity-index", "name-table", "projection", "text-index"];
+
+/// Brings the views kept beside the store at `path` up to date after a write through
+/// stratagraph: each kind kept there before the write is built again from the store, opened
+/// read-only so that what is built is saved under the store's new state. A kind never kept
+/// is left for the first command that needs it. Returns the kinds brought up to date.
+pub fn refresh_kept_views(
+    path: &std::path::Path,
+    observer: Option<&dyn crate::paths::guard::WorkObserver>,
+) -> Result<Vec<&'static str>, Error> {
+    let kept = crate::views::kept_kinds(&path.join(crate::backend::embedded::VIEWS_DIR));
+    let due: Vec<&'static str> = REFRESHED_VIEWS.into_iter().filter(|kind| kept.iter().any(|k| k == kind)).collect();
+    if due.is_empty() {
+        return Ok(due);
+    }
+    let store = crate::backend::StoreOptions { path: Some(path.to_owned()), read_only: true, bare: true };
+    let backend = Backend::open(&crate::backend::BackendOptions { store, remote: None })?;
+    let session = Session::new(backend, Settings::default());
+    for (done, kind) in due.iter().enumerate() {
+        if let Some(observer) = observer {
+            observer.advanced(done as u64, due.len() as u64);
+        }
+        match *kind {
+            "schema-graph" => drop(session.schema()?),
+            "entity-index" => drop(session.index()?),
+            "name-table" => drop(session.name_table()?),
+            "projection" => drop(session.projection()?),
+            _ => drop(session.text_index()?),
+        }
+    }
+    if let Some(observer) = observer {
+        observer.finished();
+    }
+    Ok(due)
 }
 
 /// The cached view for `state`, built (once, under its lock) when missing or stale.

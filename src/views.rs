@@ -1,4 +1,4 @@
-//! Derived views kept between processes: the entity index and the path projection of an
+//! Derived views kept between processes: the entity index, the name table and the path projection of an
 //! embedded store on disk are saved in its `stratagraph-views/` folder under the fingerprint
 //! of the store's files (`backend::embedded::files_fingerprint`), and a later process whose
 //! store has the same fingerprint reads them instead of rebuilding them from every triple.
@@ -70,18 +70,19 @@ where
 }
 
 /// The start of a mapped view file, before its header's three texts.
-const MAPPED_MAGIC: &[u8; 8] = b"SGVIEW1\n";
+const MAPPED_MAGIC: &[u8; 8] = b"SGVIEW2\n";
 
 /// Like [`remembered`], for a view kept as raw bytes and read back memory-mapped, in place:
 /// the file is a header (the version, the kind and the fingerprint, each as a little-endian
-/// `u32` length and its bytes) followed by what `to_bytes` gave, and `from_map` gets the
-/// mapped file with the offset where those bytes start. A file is replaced whole (a rename),
+/// `u32` length and its bytes, padded with zeros to a multiple of 8 bytes, so what follows
+/// is aligned for numbers read in place) followed by what `to_bytes` gave, and `from_map`
+/// gets the mapped file with the offset where those bytes start. A file is replaced whole (a rename),
 /// never rewritten in place, so a map stays valid while a later process saves a newer view.
 pub fn remembered_mapped<T>(
     backend: &Backend,
     kind: &str,
     build: impl FnOnce() -> Result<T, Error>,
-    to_bytes: impl Fn(&T) -> &[u8],
+    to_bytes: impl for<'a> Fn(&'a T) -> std::borrow::Cow<'a, [u8]>,
     from_map: impl Fn(memmap2::Mmap, usize) -> Option<T>,
 ) -> Result<T, Error> {
     let Some((dir, fingerprint)) = backend.views_key() else {
@@ -105,7 +106,7 @@ pub fn remembered_mapped<T>(
     if !backend.is_read_only() {
         return Ok(value);
     }
-    let bytes = [header.as_slice(), to_bytes(&value)].concat();
+    let bytes = [header.as_slice(), &to_bytes(&value)].concat();
     if std::fs::create_dir_all(&dir).is_ok() {
         let _ = crate::output::write_atomic(&path, &bytes);
     }
@@ -118,5 +119,20 @@ fn mapped_header(kind: &str, fingerprint: &str) -> Vec<u8> {
         header.extend_from_slice(&(text.len() as u32).to_le_bytes());
         header.extend_from_slice(text.as_bytes());
     }
+    header.resize(header.len().next_multiple_of(8), 0);
     header
+}
+
+/// The kinds of view kept in the views folder `dir` (whatever state they were saved at).
+pub fn kept_kinds(dir: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut kinds: Vec<String> = entries
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".view").or_else(|| name.strip_suffix(".map")).map(str::to_owned)
+        })
+        .collect();
+    kinds.sort();
+    kinds.dedup();
+    kinds
 }

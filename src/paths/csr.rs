@@ -5,25 +5,39 @@
 //! The edges keep the ids they were added with, and a node's edges come out newest first,
 //! as petgraph's `Graph` gives them, so every tie an algorithm breaks is broken as before.
 
+use crate::columns::Column;
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 
-/// A directed multigraph with `u16` edge weights (property ids), fixed once built.
+/// A directed multigraph with `u16` edge weights (property ids), fixed once built. Its
+/// arrays are [`Column`]s, so a graph read back from a view file is used in place.
 #[derive(Debug, Clone, Default)]
 pub struct Csr {
     nodes: u32,
     /// Edge `e` runs from `sources[e]` to `targets[e]` with weight `weights[e]`.
-    sources: Vec<u32>,
-    targets: Vec<u32>,
-    weights: Vec<u16>,
+    sources: Column<u32>,
+    targets: Column<u32>,
+    weights: Column<u16>,
     /// Node `n`'s outgoing edges are `outgoing[out_starts[n]..out_starts[n + 1]]`, each as
-    /// (target, edge), by edge id.
-    out_starts: Vec<u32>,
-    outgoing: Vec<(u32, u32)>,
-    /// The same for incoming edges, each as (source, edge).
-    in_starts: Vec<u32>,
-    incoming: Vec<(u32, u32)>,
+    /// [target, edge], by edge id.
+    out_starts: Column<u32>,
+    outgoing: Column<[u32; 2]>,
+    /// The same for incoming edges, each as [source, edge].
+    in_starts: Column<u32>,
+    incoming: Column<[u32; 2]>,
+}
+
+/// The arrays of a [`Csr`], in the order [`Csr::columns`] gives and [`Csr::from_columns`]
+/// takes them.
+pub struct CsrColumns {
+    pub sources: Column<u32>,
+    pub targets: Column<u32>,
+    pub weights: Column<u16>,
+    pub out_starts: Column<u32>,
+    pub outgoing: Column<[u32; 2]>,
+    pub in_starts: Column<u32>,
+    pub incoming: Column<[u32; 2]>,
 }
 
 /// One edge, as `edges_directed` and `edge_references` give it.
@@ -55,7 +69,7 @@ impl<'a> EdgeRef for EdgeReference<'a> {
 }
 
 /// Groups `(node, other, edge)` by node, in edge order within a node (a counting sort).
-fn rows(nodes: usize, entries: impl Iterator<Item = (u32, u32, u32)> + Clone) -> (Vec<u32>, Vec<(u32, u32)>) {
+fn rows(nodes: usize, entries: impl Iterator<Item = (u32, u32, u32)> + Clone) -> (Vec<u32>, Vec<[u32; 2]>) {
     let mut starts = vec![0u32; nodes + 1];
     for (node, ..) in entries.clone() {
         starts[node as usize + 1] += 1;
@@ -64,10 +78,10 @@ fn rows(nodes: usize, entries: impl Iterator<Item = (u32, u32, u32)> + Clone) ->
         starts[i + 1] += starts[i];
     }
     let mut next: Vec<u32> = starts[..nodes].to_vec();
-    let mut cells = vec![(0u32, 0u32); starts[nodes] as usize];
+    let mut cells = vec![[0u32; 2]; starts[nodes] as usize];
     for (node, other, edge) in entries {
         let slot = &mut next[node as usize];
-        cells[*slot as usize] = (other, edge);
+        cells[*slot as usize] = [other, edge];
         *slot += 1;
     }
     (starts, cells)
@@ -88,14 +102,53 @@ impl Csr {
         let (in_starts, incoming) = rows(n, numbered.map(|(s, t, e)| (t, s, e)));
         Some(Csr {
             nodes,
-            sources: edges.iter().map(|e| e.0).collect(),
-            targets: edges.iter().map(|e| e.1).collect(),
-            weights: edges.iter().map(|e| e.2).collect(),
-            out_starts,
-            outgoing,
-            in_starts,
-            incoming,
+            sources: edges.iter().map(|e| e.0).collect::<Vec<_>>().into(),
+            targets: edges.iter().map(|e| e.1).collect::<Vec<_>>().into(),
+            weights: edges.iter().map(|e| e.2).collect::<Vec<_>>().into(),
+            out_starts: out_starts.into(),
+            outgoing: outgoing.into(),
+            in_starts: in_starts.into(),
+            incoming: incoming.into(),
         })
+    }
+
+    /// The graph's arrays, to keep.
+    pub fn columns(&self) -> CsrColumns {
+        CsrColumns {
+            sources: self.sources.clone(),
+            targets: self.targets.clone(),
+            weights: self.weights.clone(),
+            out_starts: self.out_starts.clone(),
+            outgoing: self.outgoing.clone(),
+            in_starts: self.in_starts.clone(),
+            incoming: self.incoming.clone(),
+        }
+    }
+
+    /// The graph of `nodes` nodes in these arrays (as [`Csr::columns`] gave them); `None`
+    /// unless every array has its length, every row's start rises, and every node and edge
+    /// named is in range, so no query on the graph can index out of bounds.
+    pub fn from_columns(nodes: u32, columns: CsrColumns) -> Option<Csr> {
+        let CsrColumns { sources, targets, weights, out_starts, outgoing, in_starts, incoming } = columns;
+        let edges = weights.len();
+        let n = nodes as usize;
+        u32::try_from(edges).ok()?;
+        let lengths_fit = sources.len() == edges
+            && targets.len() == edges
+            && outgoing.len() == edges
+            && incoming.len() == edges
+            && out_starts.len() == n + 1
+            && in_starts.len() == n + 1;
+        let rows_fit = |starts: &[u32], cells: &[[u32; 2]]| {
+            starts.first() == Some(&0)
+                && starts.last().map(|&s| s as usize) == Some(cells.len())
+                && starts.windows(2).all(|w| w[0] <= w[1])
+                && cells.iter().all(|&[other, edge]| other < nodes && (edge as usize) < edges)
+        };
+        let ends_fit = sources.iter().chain(targets.iter()).all(|&node| node < nodes);
+        (lengths_fit && ends_fit && rows_fit(&out_starts, &outgoing) && rows_fit(&in_starts, &incoming)).then_some(
+            Csr { nodes, sources, targets, weights, out_starts, outgoing, in_starts, incoming },
+        )
     }
 
     pub fn node_count(&self) -> usize {
@@ -108,11 +161,13 @@ impl Csr {
 
     /// Bytes held by the arrays.
     pub fn bytes(&self) -> usize {
-        self.sources.capacity() * 4
-            + self.targets.capacity() * 4
-            + self.weights.capacity() * 2
-            + (self.out_starts.capacity() + self.in_starts.capacity()) * 4
-            + (self.outgoing.capacity() + self.incoming.capacity()) * 8
+        self.sources.bytes()
+            + self.targets.bytes()
+            + self.weights.bytes()
+            + self.out_starts.bytes()
+            + self.in_starts.bytes()
+            + self.outgoing.bytes()
+            + self.incoming.bytes()
     }
 
     pub fn edge_endpoints(&self, edge: EdgeIndex<u32>) -> Option<(NodeIndex<u32>, NodeIndex<u32>)> {
@@ -150,20 +205,21 @@ impl Csr {
     ) -> impl Iterator<Item = EdgeReference<'_>> + Clone {
         let n = node.index();
         let (starts, cells) = match direction {
-            Direction::Outgoing => (&self.out_starts, &self.outgoing),
-            Direction::Incoming => (&self.in_starts, &self.incoming),
+            Direction::Outgoing => (&*self.out_starts, &*self.outgoing),
+            Direction::Incoming => (&*self.in_starts, &*self.incoming),
         };
         let row = match (starts.get(n), starts.get(n + 1)) {
             (Some(&a), Some(&b)) => &cells[a as usize..b as usize],
             _ => &[],
         };
         let node = n as u32;
-        row.iter().rev().map(move |&(other, edge)| {
+        let weights = &*self.weights;
+        row.iter().rev().map(move |&[other, edge]| {
             let (source, target) = match direction {
                 Direction::Outgoing => (node, other),
                 Direction::Incoming => (other, node),
             };
-            EdgeReference { id: edge, source, target, weight: &self.weights[edge as usize] }
+            EdgeReference { id: edge, source, target, weight: &weights[edge as usize] }
         })
     }
 }
