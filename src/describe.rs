@@ -352,6 +352,53 @@ pub fn evidence_for(
     Ok(evidence_in(&local, &index, lang, subject, predicate, object))
 }
 
+/// The most triples whose evidence one CONSTRUCT asks for.
+const EVIDENCE_BATCH: usize = 256;
+
+/// The evidence of each of these `(subject, predicate, object)` triples, as
+/// [`evidence_for`] gives it for one, with one CONSTRUCT per few hundred triples instead of
+/// one per triple (a neighbourhood of hundreds of relations).
+pub fn evidence_for_each(
+    backend: &Backend,
+    schema: &Schema,
+    lang: Lang,
+    triples: &[(NamedNodeRef<'_>, NamedNodeRef<'_>, TermRef<'_>)],
+) -> Result<Vec<Vec<Evidence>>, Error> {
+    let mut local = Graph::new();
+    let rows: Vec<String> = triples
+        .iter()
+        .filter_map(|(subject, predicate, object)| {
+            let (s, p) = (subject.as_str(), predicate.as_str());
+            let object = match object {
+                TermRef::NamedNode(n) if is_plain_iri(n.as_str()) => n.to_string(),
+                TermRef::Literal(l) => l.to_string(),
+                _ => return None,
+            };
+            (is_plain_iri(s) && is_plain_iri(p)).then(|| format!("(<{s}> <{p}> {object})"))
+        })
+        .collect();
+    for chunk in rows.chunks(EVIDENCE_BATCH) {
+        let query = format!(
+            "CONSTRUCT {{ ?c ?p ?o . ?source ?sp ?so }} WHERE {{
+  VALUES (?es ?ep ?eo) {{ {} }}
+  ?c rdf:subject ?es ; rdf:predicate ?ep ; rdf:object ?eo .
+  {{ ?c ?p ?o }} UNION {{ ?c prov:wasDerivedFrom ?source . VALUES ?sp {{ schema:name schema:datePublished }} ?source ?sp ?so }}
+}}",
+            chunk.join(" ")
+        );
+        local.extend(backend.construct(&query)?.iter());
+    }
+    let speakers: Vec<String> = local
+        .triples_for_predicate(PROV_WAS_ATTRIBUTED_TO)
+        .filter_map(|t| match t.object {
+            TermRef::NamedNode(n) => Some(n.as_str().to_owned()),
+            _ => None,
+        })
+        .collect();
+    let index = EntityIndex::for_iris(backend, schema, &speakers)?;
+    Ok(triples.iter().map(|(s, p, o)| evidence_in(&local, &index, lang, *s, *p, *o)).collect())
+}
+
 /// The evidence of every claim node in `store` about the triple `subject predicate object`.
 fn evidence_in(
     store: &Graph,

@@ -217,6 +217,7 @@ impl Session {
             crate::views::remembered_mapped(
                 &self.backend,
                 "name-table",
+                crate::views::Reading::Whole,
                 || Ok(crate::nametable::NameTable::build(&*self.index()?)),
                 |table| std::borrow::Cow::Borrowed(table.bytes()),
                 crate::nametable::NameTable::from_map,
@@ -256,6 +257,7 @@ impl Session {
             crate::views::remembered_mapped(
                 &self.backend,
                 "projection",
+                crate::views::Reading::Sparse,
                 || crate::paths::Projection::build(&self.backend, &schema),
                 |projection| projection.to_bytes().into(),
                 crate::paths::Projection::from_map,
@@ -403,6 +405,7 @@ impl Session {
         let restricted = Arc::new(crate::views::remembered_mapped(
             &self.backend,
             &format!("projection-as-of-{}", crate::asof::day_text(day)),
+            crate::views::Reading::Sparse,
             || Ok(whole.without_edges(|s, p, o| view.hides_edge(s, p, o))),
             |projection| projection.to_bytes().into(),
             crate::paths::Projection::from_map,

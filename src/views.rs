@@ -81,6 +81,7 @@ const MAPPED_MAGIC: &[u8; 8] = b"SGVIEW2\n";
 pub fn remembered_mapped<T>(
     backend: &Backend,
     kind: &str,
+    reading: Reading,
     build: impl FnOnce() -> Result<T, Error>,
     to_bytes: impl for<'a> Fn(&'a T) -> std::borrow::Cow<'a, [u8]>,
     from_map: impl Fn(memmap2::Mmap, usize) -> Option<T>,
@@ -94,7 +95,11 @@ pub fn remembered_mapped<T>(
         // SAFETY: view files are only ever replaced by a rename, not changed in place, so the
         // mapped bytes stay as they were while the map lives; their content is checked before
         // use, as any file's would be.
-        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+        let mut options = memmap2::MmapOptions::new();
+        if reading == Reading::Whole {
+            options.populate();
+        }
+        if let Ok(map) = unsafe { options.map(&file) } {
             if map.starts_with(&header) {
                 if let Some(value) = from_map(map, header.len()) {
                     return Ok(value);
@@ -111,6 +116,15 @@ pub fn remembered_mapped<T>(
         let _ = crate::output::write_atomic(&path, &bytes);
     }
     Ok(value)
+}
+
+/// How a mapped view is read, which decides how it is mapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Every byte, by each use (a search scans every name): mapped in full at once.
+    Whole,
+    /// A few places (a path reads the rows it walks): each page read in when first touched.
+    Sparse,
 }
 
 fn mapped_header(kind: &str, fingerprint: &str) -> Vec<u8> {

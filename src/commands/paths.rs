@@ -298,14 +298,18 @@ pub fn run_neighbors(session: &Session, settings: &Settings, args: &NeighborsArg
     bounded(&guard, "neighbors", settings)?;
     let labels = prepared.labels(session, [iri.clone()], found.iter().flat_map(|(n, _, _, from)| [*n, *from]))?;
     let namer = prepared.namer(&session.backend, &labels, settings.lang);
+    // Every relation of every neighbour is dated from its evidence, read in a few queries.
+    let hops: Vec<Vec<algo::Step>> = found
+        .iter()
+        .map(|(_, _, step, from)| algo::hops_between(&prepared.projection, *from, step, &walk))
+        .collect();
+    let mut dated = namer.dated_edges_json(&hops.iter().flatten().copied().collect::<Vec<_>>())?.into_iter();
     let neighbors = found
         .iter()
-        .map(|(n, depth, step, from)| {
+        .zip(&hops)
+        .map(|((n, depth, step, from), hops)| {
             let mut row = neighbor(&namer, *n, *depth, step, *from)?;
-            row.relations = algo::hops_between(&prepared.projection, *from, step, &walk)
-                .iter()
-                .map(|hop| namer.dated_edge_json(hop, false))
-                .collect::<Result<_, Error>>()?;
+            row.relations = dated.by_ref().take(hops.len()).collect();
             Ok(row)
         })
         .collect::<Result<Vec<_>, Error>>()?;

@@ -126,8 +126,10 @@ impl Csr {
     }
 
     /// The graph of `nodes` nodes in these arrays (as [`Csr::columns`] gave them); `None`
-    /// unless every array has its length, every row's start rises, and every node and edge
-    /// named is in range, so no query on the graph can index out of bounds.
+    /// unless every array has its length and every edge's ends are nodes. The rows are not
+    /// read here (a graph read from a mapped file is read only where a query goes):
+    /// [`Csr::edges_directed`] gives only the cells of a row that name a node and an edge,
+    /// so no query on a broken graph can index out of bounds.
     pub fn from_columns(nodes: u32, columns: CsrColumns) -> Option<Csr> {
         let CsrColumns { sources, targets, weights, out_starts, outgoing, in_starts, incoming } = columns;
         let edges = weights.len();
@@ -139,16 +141,9 @@ impl Csr {
             && incoming.len() == edges
             && out_starts.len() == n + 1
             && in_starts.len() == n + 1;
-        let rows_fit = |starts: &[u32], cells: &[[u32; 2]]| {
-            starts.first() == Some(&0)
-                && starts.last().map(|&s| s as usize) == Some(cells.len())
-                && starts.windows(2).all(|w| w[0] <= w[1])
-                && cells.iter().all(|&[other, edge]| other < nodes && (edge as usize) < edges)
-        };
-        let ends_fit = sources.iter().chain(targets.iter()).all(|&node| node < nodes);
-        (lengths_fit && ends_fit && rows_fit(&out_starts, &outgoing) && rows_fit(&in_starts, &incoming)).then_some(
-            Csr { nodes, sources, targets, weights, out_starts, outgoing, in_starts, incoming },
-        )
+        // A plain maximum, which the compiler vectorizes: a few milliseconds at 10M edges.
+        let ends_fit = || sources.iter().chain(targets.iter()).copied().max().is_none_or(|most| most < nodes);
+        (lengths_fit && ends_fit()).then_some(Csr { nodes, sources, targets, weights, out_starts, outgoing, in_starts, incoming })
     }
 
     pub fn node_count(&self) -> usize {
@@ -209,17 +204,20 @@ impl Csr {
             Direction::Incoming => (&*self.in_starts, &*self.incoming),
         };
         let row = match (starts.get(n), starts.get(n + 1)) {
-            (Some(&a), Some(&b)) => &cells[a as usize..b as usize],
+            (Some(&a), Some(&b)) => cells.get(a as usize..b as usize).unwrap_or_default(),
             _ => &[],
         };
         let node = n as u32;
-        let weights = &*self.weights;
-        row.iter().rev().map(move |&[other, edge]| {
+        let (nodes, weights) = (self.nodes, &*self.weights);
+        // Every cell of a graph built here names a node and an edge; one read from a broken
+        // file may not, and is passed over.
+        row.iter().rev().filter_map(move |&[other, edge]| {
+            let weight = weights.get(edge as usize).filter(|_| other < nodes)?;
             let (source, target) = match direction {
                 Direction::Outgoing => (node, other),
                 Direction::Incoming => (other, node),
             };
-            EdgeReference { id: edge, source, target, weight: &weights[edge as usize] }
+            Some(EdgeReference { id: edge, source, target, weight })
         })
     }
 }

@@ -117,16 +117,37 @@ impl Namer<'_> {
         })
     }
 
-    /// An edge with the dates its sources give it.
-    pub fn dated_edge_json(&self, step: &Step, with_evidence: bool) -> Result<EdgeJson, Error> {
-        let evidence = self.evidence(step)?;
-        let mut edge = self.edge_json(step, false)?;
-        edge.start = evidence.iter().filter_map(|e| e.start.clone()).min();
-        edge.end = evidence.iter().filter_map(|e| e.end.clone()).max();
-        if with_evidence {
-            edge.evidence = Some(evidence);
-        }
-        Ok(edge)
+    /// These edges with the dates their sources give them, the evidence of all of them read
+    /// together.
+    pub fn dated_edges_json(&self, steps: &[Step]) -> Result<Vec<EdgeJson>, Error> {
+        let ends: Vec<(String, String, String)> = steps
+            .iter()
+            .map(|step| {
+                let (source, target) = self.projection.graph.edge_endpoints(step.edge).expect("edge exists");
+                (
+                    self.projection.iri(source).into_owned(),
+                    self.projection.property(step.edge).iri.clone(),
+                    self.projection.iri(target).into_owned(),
+                )
+            })
+            .collect();
+        let triples: Vec<_> = ends
+            .iter()
+            .map(|(s, p, o)| {
+                (NamedNodeRef::new_unchecked(s), NamedNodeRef::new_unchecked(p), NamedNodeRef::new_unchecked(o).into())
+            })
+            .collect();
+        let evidence = crate::describe::evidence_for_each(self.backend, self.schema, self.lang, &triples)?;
+        steps
+            .iter()
+            .zip(evidence)
+            .map(|(step, evidence)| {
+                let mut edge = self.edge_json(step, false)?;
+                edge.start = evidence.iter().filter_map(|e| e.start.clone()).min();
+                edge.end = evidence.iter().filter_map(|e| e.end.clone()).max();
+                Ok(edge)
+            })
+            .collect()
     }
 
     /// One hop of a route from `from`: its edge, with every parallel relation the walk

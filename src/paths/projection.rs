@@ -72,8 +72,13 @@ fn encode(iri: &str, out: &mut String) {
     }
 }
 
+/// Node `id`'s name; empty where a broken kept file puts it outside the names.
 fn name_of<'a>(names: &'a [u8], starts: &[u32], id: u32) -> &'a [u8] {
-    &names[starts[id as usize] as usize..starts[id as usize + 1] as usize]
+    let at = id as usize;
+    match (starts.get(at), starts.get(at + 1)) {
+        (Some(&a), Some(&b)) => names.get(a as usize..b as usize).unwrap_or_default(),
+        _ => &[],
+    }
 }
 
 /// The slots of the name table for these names (see [`Projection::slots`]).
@@ -258,27 +263,18 @@ impl Projection {
             incoming: Column::mapped(&map, ranges[10].clone())?,
         };
         let nodes = u32::try_from(starts.len().checked_sub(1)?).ok()?;
-        if graph.weights.iter().any(|p| *p as usize >= properties.len()) {
+        if graph.weights.iter().copied().max().is_some_and(|most| most as usize >= properties.len()) {
             return None;
         }
         let graph = Csr::from_columns(nodes, graph)?;
-        Projection::names_fit(&names, &starts, &slots).then_some(Projection { graph, properties, names, starts, slots })
-    }
-
-    /// Whether kept names, starts and slots agree: starts rising from 0 to the names'
-    /// length, every name UTF-8, and a slot table of a power of two with room left and
-    /// only node ids in it.
-    fn names_fit(names: &[u8], starts: &[u32], slots: &[u32]) -> bool {
-        let n = starts.len() - 1;
-        starts.first() == Some(&0)
+        // The names are read where a query goes, not here: `name_of` and `iri` pass over a
+        // name a broken file places outside the text or in the middle of a character, and
+        // `node` probes at most every slot.
+        let fits = starts.first() == Some(&0)
             && starts.last().map(|&s| s as usize) == Some(names.len())
-            && starts.windows(2).all(|w| w[0] <= w[1])
-            && std::str::from_utf8(names).is_ok()
-            // In UTF-8 text, a place is a character boundary unless a continuation byte is there.
-            && starts.iter().all(|&s| names.get(s as usize).is_none_or(|&b| !(0x80..0xC0).contains(&b)))
             && slots.len().is_power_of_two()
-            && slots.len() > n
-            && slots.iter().all(|&id| id == EMPTY || (id as usize) < n)
+            && slots.len() > nodes as usize;
+        fits.then_some(Projection { graph, properties, names, starts, slots })
     }
 
     /// This projection without the edges `hidden(subject, property, object)` names (IRIs):
@@ -308,28 +304,25 @@ impl Projection {
         encode(iri, &mut name);
         let mask = self.slots.len() - 1;
         let mut at = name_hash(name.as_bytes()) as usize & mask;
-        // The table always has an empty slot (`names_fit`), so the probe ends.
-        loop {
+        // A table built here is at most half full, so the probe ends at an empty slot; one
+        // read from a broken file ends after every slot at the latest.
+        for _ in 0..self.slots.len() {
             let id = self.slots[at];
             if id == EMPTY {
                 return None;
             }
-            if name_of(&self.names, &self.starts, id) == name.as_bytes() {
+            if (id as usize) < self.graph.node_count() && name_of(&self.names, &self.starts, id) == name.as_bytes() {
                 return Some(NodeIndex::new(id as usize));
             }
             at = (at + 1) & mask;
         }
+        None
     }
 
     /// The IRI of a node.
     pub fn iri(&self, node: NodeIndex<u32>) -> Cow<'_, str> {
-        // Every kept name is UTF-8 (`names_fit`); a node out of range has no name.
-        let name = self
-            .starts
-            .get(node.index()..node.index() + 2)
-            .and_then(|s| self.names.get(s[0] as usize..s[1] as usize))
-            .and_then(|bytes| std::str::from_utf8(bytes).ok())
-            .unwrap_or_default();
+        // A name that is not UTF-8 (a broken kept file) reads as empty.
+        let name = std::str::from_utf8(name_of(&self.names, &self.starts, node.index() as u32)).unwrap_or_default();
         match name.strip_prefix(ENTITY_MARK) {
             Some(local) => Cow::Owned(format!("{}{local}", vocab::ENTITY)),
             None => Cow::Borrowed(name),
