@@ -217,7 +217,7 @@ impl Session {
             crate::views::remembered_mapped(
                 &self.backend,
                 "name-table",
-                crate::views::Reading::Whole,
+                crate::views::Reading::Sparse,
                 || Ok(crate::nametable::NameTable::build(&*self.index()?)),
                 |table| std::borrow::Cow::Borrowed(table.bytes()),
                 crate::nametable::NameTable::from_map,
