@@ -386,6 +386,9 @@ impl Embedded {
     /// at its next check. Updates do not take this path: a write is never abandoned mid-way.
     pub(super) fn query(&self, query: spargebra::Query, evaluation: &Evaluation) -> Result<Answer, Error> {
         let token = evaluation.cancel.clone().unwrap_or_default();
+        if IN_PLACE.with(std::cell::Cell::get) {
+            return self.query_in_place(query, evaluation, token);
+        }
         let (send, receive) = mpsc::channel();
         let store = self.store.clone();
         let worker_evaluation = evaluation.clone();
@@ -431,11 +434,35 @@ impl Embedded {
         }
     }
 
+    /// Runs a query on this thread, its deadline and memory bound kept by the watchdog
+    /// (see [`evaluate_in_place`]).
+    fn query_in_place(
+        &self,
+        query: spargebra::Query,
+        evaluation: &Evaluation,
+        token: CancellationToken,
+    ) -> Result<Answer, Error> {
+        let deadline = evaluation.timeout.map(|timeout| Instant::now() + timeout);
+        let Some(watch) = super::watchdog::watch(deadline, evaluation.max_memory, &token) else {
+            return Err(Error::store("cannot start the query watchdog's thread", None));
+        };
+        let answer = evaluate(&self.store, query, evaluation, &token);
+        match watch.fired() {
+            Some(super::watchdog::Fired::Memory) => Err(evaluation.too_much_memory()),
+            Some(super::watchdog::Fired::Deadline) => {
+                Err(evaluation_error(QueryEvaluationError::Cancelled, evaluation))
+            }
+            None => answer,
+        }
+    }
+
     /// Runs an update in one transaction, in place (never abandoned).
     pub(super) fn update(&self, update: spargebra::Update, evaluation: &Evaluation) -> Result<Answer, Error> {
         self.ensure_writable()?;
         let token = evaluation.cancel.clone().unwrap_or_default();
-        let _deadline = Deadline::start(evaluation.timeout, &token);
+        let deadline = evaluation.timeout.map(|timeout| Instant::now() + timeout);
+        let _watch = super::watchdog::watch(deadline, None, &token)
+            .ok_or_else(|| Error::store("cannot start the query watchdog's thread", None))?;
         let quads_before = self.store.len()?;
         evaluator(evaluation, &token).for_update(update).on_store(&self.store).execute().map_err(|e| {
             let text = e.to_string();
@@ -491,37 +518,6 @@ fn evaluator(evaluation: &Evaluation, token: &CancellationToken) -> SparqlEvalua
     }
 }
 
-/// Cancels `token` when the timeout passes, unless dropped first.
-struct Deadline {
-    done: Option<mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Deadline {
-    fn start(timeout: Option<Duration>, token: &CancellationToken) -> Deadline {
-        let Some(timeout) = timeout else {
-            return Deadline { done: None, thread: None };
-        };
-        let (done, wait) = mpsc::channel::<()>();
-        let token = token.clone();
-        let thread = std::thread::spawn(move || {
-            if let Err(mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(timeout) {
-                token.cancel();
-            }
-        });
-        Deadline { done: Some(done), thread: Some(thread) }
-    }
-}
-
-impl Drop for Deadline {
-    fn drop(&mut self) {
-        drop(self.done.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
-
 /// Set once a query worker was left running after its timeout or cancellation.
 static ABANDONED: AtomicBool = AtomicBool::new(false);
 
@@ -569,6 +565,39 @@ fn run_on_worker(job: Job) -> Result<(), Error> {
         })
         .map(|_| ())
         .map_err(|e| Error::store(format!("cannot start a query thread: {e}"), None))
+}
+
+thread_local! {
+    /// Set on a thread whose queries are evaluated where they are asked (`evaluate_in_place`).
+    static IN_PLACE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// While the returned guard lives, the queries this thread asks of an embedded store are
+/// evaluated on this thread, not handed to a query worker, their deadline and memory bound
+/// kept by the watchdog: the server's request threads, where the two thread hops of a
+/// worker were a large part of a small query's cost. Such a thread must be one whose
+/// caller gets an answer on time without it (the server's listener answers 503 once the
+/// server's timeout has passed); evaluation stops at its next check of the token.
+pub fn evaluate_in_place() -> InPlace {
+    InPlace { before: IN_PLACE.with(|cell| cell.replace(true)) }
+}
+
+/// Ends in-place evaluation on this thread when dropped (see [`evaluate_in_place`]).
+pub struct InPlace {
+    before: bool,
+}
+
+impl Drop for InPlace {
+    fn drop(&mut self) {
+        IN_PLACE.with(|cell| cell.set(self.before));
+    }
+}
+
+/// Notes that a request's thread was left running past its answer (the server's listener
+/// answered for it at its timeout): the process must then leave as after an abandoned
+/// query worker.
+pub fn note_abandoned() {
+    ABANDONED.store(true, Ordering::SeqCst);
 }
 
 /// True when a cancelled query may still be running on its worker thread. The process must

@@ -12,6 +12,7 @@
 
 pub mod contract;
 pub mod embedded;
+mod watchdog;
 mod products;
 pub mod remote;
 

@@ -31,6 +31,9 @@ pub(crate) struct Limits {
     /// The most body bytes read for a request; one byte more is read so that the handler sees
     /// the body is too large and answers 413.
     pub max_body: u64,
+    /// The longest a handler may take: past it the request is answered 503 and its thread
+    /// is left to stop at its next check of the request's token.
+    pub answer_within: Duration,
 }
 
 /// A running listener; `stop_accepting` then `wait` end it.
@@ -76,7 +79,9 @@ where
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(limits.max_connections.max(1))
-        .thread_stack_size(8 << 20)
+        // Handlers evaluate queries on these threads (`evaluate_in_place`): as deep a stack
+        // as a query worker's, for oxigraph's recursive evaluation.
+        .thread_stack_size(16 << 20)
         .thread_name("stratagraph-http")
         .enable_io()
         .enable_time()
@@ -162,16 +167,25 @@ where
         Ok(Err(e)) => return Ok(plain(400, &format!("cannot read the request body: {e}\n"))),
         Err(_) => return Ok(plain(408, "the request body did not arrive in time\n")),
     };
-    let answered = tokio::task::spawn_blocking(move || {
-        let mut request = Request::from_parts(parts, oxhttp::model::Body::from(body));
-        let (parts, body) = (*handler)(&mut request).into_parts();
-        (parts, body.to_vec())
-    })
+    let answered = tokio::time::timeout(
+        limits.answer_within,
+        tokio::task::spawn_blocking(move || {
+            let mut request = Request::from_parts(parts, oxhttp::model::Body::from(body));
+            let (parts, body) = (*handler)(&mut request).into_parts();
+            (parts, body.to_vec())
+        }),
+    )
     .await;
     Ok(match answered {
-        Ok((parts, Ok(body))) => hyper::Response::from_parts(parts, Full::new(Bytes::from(body))),
-        Ok((_, Err(e))) => plain(500, &format!("cannot write the response: {e}\n")),
-        Err(_) => plain(500, "internal error; this is a bug in stratagraph\n"),
+        Ok(Ok((parts, Ok(body)))) => hyper::Response::from_parts(parts, Full::new(Bytes::from(body))),
+        Ok(Ok((_, Err(e)))) => plain(500, &format!("cannot write the response: {e}\n")),
+        Ok(Err(_)) => plain(500, "internal error; this is a bug in stratagraph\n"),
+        Err(_) => {
+            // The handler's own deadline is earlier; it is still running only because a step
+            // of the engine has not looked at its token yet.
+            crate::backend::embedded::note_abandoned();
+            plain(503, "the request ran past the server's timeout and was cancelled\n")
+        }
     })
 }
 

@@ -138,6 +138,8 @@ impl Server {
     }
 
     fn handle(&self, request: &mut Request) -> Response {
+        // Queries run on this request's thread: the listener answers on time (see `listen`).
+        let _in_place = crate::backend::embedded::evaluate_in_place();
         let origin = request.headers().get("origin").cloned();
         let allowed_origin = origin.filter(|o| self.options.cors.iter().any(|a| a.as_bytes() == o.as_bytes()));
         let mut response = if self.stopping.load(Ordering::SeqCst) {
@@ -246,6 +248,9 @@ pub fn run(session: Session, options: ServeOptions) -> i32 {
         // A client that stops sending or reading for this long is dropped.
         idle: timeout + Duration::from_secs(30),
         max_body: server.options.max_body,
+        // Every request's deadline is at most the server's timeout; the grace covers
+        // rendering and the answer's way out.
+        answer_within: timeout + Duration::from_secs(2),
     };
     let mut listening = match listen::listen(bind, limits, move |request| handler.handle(request)) {
         Ok(listening) => listening,

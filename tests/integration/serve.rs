@@ -348,6 +348,22 @@ fn a_query_that_would_run_for_minutes_is_stopped_at_the_timeout() {
     assert_eq!(bad.status, 400);
 }
 
+/// Queries run on the request's own thread; the watchdog that keeps their deadline keeps
+/// the memory bound too: a query that would fill the memory is stopped near it.
+#[test]
+fn a_query_that_would_fill_the_memory_is_stopped_at_the_bound() {
+    if !std::path::Path::new("/proc/self/status").exists() {
+        eprintln!("skipped: the memory bound is read from /proc, which this system lacks");
+        return;
+    }
+    let server = Served::start(&["--max-memory", "64"], &[]);
+    let greedy = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f";
+    let answer = server.get(&format!("/sparql?query={}", encode(greedy)), &[]);
+    assert_eq!(answer.status, 400, "{}", answer.text());
+    assert!(answer.text().contains("more than 64 MiB of memory"), "{}", answer.text());
+    assert_eq!(server.get(&format!("/sparql?query={}", encode("ASK {}")), &[]).status, 200);
+}
+
 #[test]
 fn cors_only_for_the_origins_given() {
     let closed = Served::builtin();
