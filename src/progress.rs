@@ -128,3 +128,19 @@ impl crate::paths::guard::WorkObserver for WorkBar {
         self.bar.finish_and_clear();
     }
 }
+
+/// A spinner on standard error while a kept view is built (installed with
+/// `views::show_builds_with` by faces that run on a terminal): building the views of a
+/// large store takes a while once per state of it, and the wait should say why.
+pub fn view_build_spinner(kind: &str) -> Option<Box<dyn FnOnce() + Send>> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let spinner = ProgressBar::new_spinner();
+    spinner.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    spinner.set_message(format!("building the kept view `{kind}` for this state of the store"));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(Box::new(move || spinner.finish_and_clear()))
+}

@@ -77,6 +77,9 @@ fn run(cli: Cli) -> i32 {
     };
     let mut session = Session::new(backend, settings);
     session.long_lived = matches!(command, Command::Repl(_) | Command::Serve(_));
+    if !session.settings.quiet && !matches!(command, Command::Serve(_)) {
+        crate::views::show_builds_with(crate::progress::view_build_spinner);
+    }
     if let Command::Repl(args) = command {
         session.settings.allow_update = args.update;
         return crate::repl::run(&mut session, &args);

@@ -48,7 +48,7 @@ where
             }
         }
     }
-    let value = build()?;
+    let value = rebuilding(kind, build)?;
     // A store open for writing may still change its files before it closes (RocksDB flushes
     // and rewrites its manifest), so only a read-only process, whose files stay as they were
     // when it opened, keeps what it built.
@@ -67,6 +67,27 @@ where
         }
     }
     Ok(value)
+}
+
+/// What shows that a kept view is being built: given the view's kind, something to tell
+/// when the build ends (a face that has a terminal installs it with [`show_builds_with`]).
+pub type BuildProgress = fn(&str) -> Option<Box<dyn FnOnce() + Send>>;
+
+static BUILD_PROGRESS: std::sync::OnceLock<BuildProgress> = std::sync::OnceLock::new();
+
+/// Shows every build of a kept view (the first, or after the store changed) with `progress`.
+pub fn show_builds_with(progress: BuildProgress) {
+    let _ = BUILD_PROGRESS.set(progress);
+}
+
+/// Runs `build` for the view `kind`, shown while it runs if a face asked for that.
+fn rebuilding<T>(kind: &str, build: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    let done = BUILD_PROGRESS.get().and_then(|progress| progress(kind));
+    let value = build();
+    if let Some(done) = done {
+        done();
+    }
+    value
 }
 
 /// The start of a mapped view file, before its header's three texts.
@@ -107,7 +128,7 @@ pub fn remembered_mapped<T>(
             }
         }
     }
-    let value = build()?;
+    let value = rebuilding(kind, build)?;
     if !backend.is_read_only() {
         return Ok(value);
     }

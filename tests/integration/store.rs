@@ -652,6 +652,23 @@ fn kept_views_answer_as_a_fresh_rebuild_after_a_killed_write_or_another_tools_wr
         let kept = answers();
         assert_eq!(kept, rebuilt(), "after a kill at {delay_ms} ms");
     }
+    // A SPARQL update through stratagraph brings the kept views up to date before it ends.
+    Test::new()
+        .args([
+            "--store",
+            store.arg(),
+            "query",
+            "--update",
+            "INSERT DATA { entity:update-co rdfs:label \"Update Co\"@en ; sg:competesWith entity:temu }",
+        ])
+        .run()
+        .success();
+    let projection = views.join("projection.map");
+    let updated = std::fs::metadata(&projection).unwrap().modified().unwrap();
+    let out = Test::new().args(["--store", store.arg(), "path", "Update Co", "Temu"]).run().success();
+    assert!(out.stdout.contains("Update Co —competes with→ Temu"), "{}", out.stdout);
+    assert_eq!(std::fs::metadata(&projection).unwrap().modified().unwrap(), updated, "the update kept it current");
+    assert_eq!(answers(), rebuilt(), "after an update");
     // Another tool writes the store: the kept views are seen to be stale and rebuilt.
     let Some(oxigraph) = oxigraph_cli() else { return };
     let file = setup.dir.join("other.nt");
