@@ -101,8 +101,9 @@ fn describe_query(iri: &str) -> String {
     )
 }
 
-/// Gathers the description of `iri`: one CONSTRUCT of its neighbourhood, and one of the
-/// labels of the entities in it (so no index of the whole graph is needed).
+/// Gathers the description of `iri`: one CONSTRUCT of its neighbourhood, and the names of
+/// the entities in it from `names_of` (a few label queries, or the kept names: no index of
+/// the whole graph is needed).
 /// With `as_of`, only the facts in force on its day are read. The neighbourhood's query
 /// keeps to `bounds` (the command's time left and its cancellation).
 pub fn describe(
@@ -112,6 +113,7 @@ pub fn describe(
     lang: Lang,
     as_of: Option<&crate::asof::AsOfView>,
     bounds: &crate::backend::Evaluation,
+    names_of: &dyn Fn(&[String]) -> Result<std::sync::Arc<EntityIndex>, Error>,
 ) -> Result<Description, Error> {
     if !is_plain_iri(iri) {
         return Err(Error::input(format!("`{iri}` cannot be described: it is not a plain IRI"), None));
@@ -135,8 +137,8 @@ pub fn describe(
         }
     }
     let named: Vec<String> = named.into_iter().collect();
-    let labels = EntityIndex::for_iris(backend, schema, &named)?;
-    let index = &labels;
+    let labels = names_of(&named)?;
+    let index = &*labels;
     let store = &local;
     let node = NamedNodeRef::new_unchecked(iri);
     let names = index.names(iri).cloned().unwrap_or_default();

@@ -13,10 +13,10 @@ pub mod backend;
 pub mod check;
 /// The one command grammar (clap).
 pub mod cli;
-/// Commands over the engines, one file per family.
-pub mod commands;
 /// Columns of plain numbers, in memory or read in place from a mapped view file.
 pub mod columns;
+/// Commands over the engines, one file per family.
+pub mod commands;
 /// Where sources disagree: the one rule behind the `conflicts` report, `check` and `describe`.
 pub mod conflicts;
 /// Everything known about one entity, with evidence.
@@ -39,6 +39,8 @@ pub mod gen;
 pub mod infer;
 /// Reading user-named text files, bounded and decoded.
 pub mod input;
+/// The entity index's names laid out to be read in place from a mapped view.
+pub mod labels;
 /// Nesting limits for hostile input.
 pub mod limits;
 /// Timings for the benchmark script.

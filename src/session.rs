@@ -93,6 +93,9 @@ struct Cached<T> {
 struct Views {
     schema: Mutex<Option<Cached<Schema>>>,
     index: Mutex<Option<Cached<EntityIndex>>>,
+    /// The entity index's names read in place (`labels`), when kept at the state: `None`
+    /// inside when no current one is kept.
+    labels: Mutex<Option<Cached<Option<crate::labels::LabelTable>>>>,
     /// The entity index's names laid out for search (`nametable`).
     names: Mutex<Option<Cached<crate::nametable::NameTable>>>,
     projection: Mutex<Option<Cached<crate::paths::Projection>>>,
@@ -122,6 +125,9 @@ struct Descriptions {
     state: String,
     by_entity: std::collections::HashMap<(String, Lang, Option<crate::asof::Day>), Arc<Description>>,
 }
+
+/// The kind of the kept view of the entity index's names (`labels`).
+const LABELS_VIEW: &str = "entity-labels";
 
 /// Above this many IRIs to label, the whole entity index is cheaper than label queries.
 const MAX_LABELS_BY_QUERY: usize = 3000;
@@ -199,13 +205,39 @@ impl Session {
         let state = self.state()?;
         let schema = self.schema()?;
         cached(&self.views.index, &state, || {
-            crate::views::remembered(
+            let index = crate::views::remembered(
                 &self.backend,
                 "entity-index",
                 || EntityIndex::build(&self.backend, &schema),
                 |index| index.to_stored().to_vec(),
                 EntityIndex::from_stored,
-            )
+            )?;
+            // Kept beside it, its names laid out to be read in place by later one-shot
+            // commands (`labels_for`).
+            let kept = crate::views::read_mapped(
+                &self.backend,
+                LABELS_VIEW,
+                crate::views::Reading::Sparse,
+                crate::labels::LabelTable::from_map,
+            );
+            if kept.is_none() {
+                if let Some(bytes) = crate::labels::LabelTable::bytes_of(&index) {
+                    crate::views::keep_mapped(&self.backend, LABELS_VIEW, &bytes);
+                }
+            }
+            Ok(index)
+        })
+    }
+
+    /// The kept table of the entity index's names, when one is kept at this state.
+    fn label_table(&self, state: &str) -> Result<Arc<Option<crate::labels::LabelTable>>, Error> {
+        cached(&self.views.labels, state, || {
+            Ok(crate::views::read_mapped(
+                &self.backend,
+                LABELS_VIEW,
+                crate::views::Reading::Sparse,
+                crate::labels::LabelTable::from_map,
+            ))
         })
     }
 
@@ -286,8 +318,15 @@ impl Session {
             cancel: self.cancel.clone(),
             ..crate::backend::Evaluation::default()
         };
-        let description =
-            Arc::new(crate::describe::describe(&self.backend, &schema, iri, lang, view.as_deref(), &bounds)?);
+        let description = Arc::new(crate::describe::describe(
+            &self.backend,
+            &schema,
+            iri,
+            lang,
+            view.as_deref(),
+            &bounds,
+            &|iris| self.labels_for(iris.iter().cloned()),
+        )?);
         let mut cache = self.views.descriptions.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if cache.state != state || cache.by_entity.len() >= MAX_DESCRIPTIONS {
             cache.by_entity.clear();
@@ -314,8 +353,12 @@ impl Session {
         if self.long_lived || iris.len() > MAX_LABELS_BY_QUERY {
             return self.index();
         }
-        let schema = self.schema()?;
         let iris: Vec<String> = iris.into_iter().collect();
+        // The entity index's names kept in place answer what the label queries would.
+        if let Some(table) = self.label_table(&state)?.as_ref() {
+            return Ok(Arc::new(table.index_for(&iris)));
+        }
+        let schema = self.schema()?;
         Ok(Arc::new(EntityIndex::for_iris(&self.backend, &schema, &iris)?))
     }
 
@@ -470,7 +513,8 @@ impl Session {
 
 /// The views that [`refresh_kept_views`] brings up to date, in the order it builds them:
 /// the others (a day's view) are built when a command asks for them.
-const REFRESHED_VIEWS: [&str; 5] = ["schema-graph", "entity-index", "name-table", "projection", "text-index"];
+const REFRESHED_VIEWS: [&str; 6] =
+    ["schema-graph", "entity-index", "entity-labels", "name-table", "projection", "text-index"];
 
 /// Brings the views kept beside the store at `path` up to date after a write through
 /// stratagraph: each kind kept there before the write is built again from the store, opened
@@ -494,7 +538,7 @@ pub fn refresh_kept_views(
         }
         match *kind {
             "schema-graph" => drop(session.schema()?),
-            "entity-index" => drop(session.index()?),
+            "entity-index" | "entity-labels" => drop(session.index()?),
             "name-table" => drop(session.name_table()?),
             "projection" => drop(session.projection()?),
             _ => drop(session.text_index()?),

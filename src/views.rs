@@ -107,36 +107,54 @@ pub fn remembered_mapped<T>(
     to_bytes: impl for<'a> Fn(&'a T) -> std::borrow::Cow<'a, [u8]>,
     from_map: impl Fn(memmap2::Mmap, usize) -> Option<T>,
 ) -> Result<T, Error> {
-    let Some((dir, fingerprint)) = backend.views_key() else {
+    if backend.views_key().is_none() {
         return build();
-    };
-    let path = dir.join(format!("{kind}.map"));
-    let header = mapped_header(kind, &fingerprint);
-    if let Ok(file) = std::fs::File::open(&path) {
-        // SAFETY: view files are only ever replaced by a rename, not changed in place, so the
-        // mapped bytes stay as they were while the map lives; their content is checked before
-        // use, as any file's would be.
-        let mut options = memmap2::MmapOptions::new();
-        if reading == Reading::Whole {
-            options.populate();
-        }
-        if let Ok(map) = unsafe { options.map(&file) } {
-            if map.starts_with(&header) {
-                if let Some(value) = from_map(map, header.len()) {
-                    return Ok(value);
-                }
-            }
-        }
     }
-    let value = rebuilding(kind, build)?;
-    if !backend.is_read_only() {
+    if let Some(value) = read_mapped(backend, kind, reading, &from_map) {
         return Ok(value);
     }
-    let bytes = [header.as_slice(), &to_bytes(&value)].concat();
-    if std::fs::create_dir_all(&dir).is_ok() {
-        let _ = crate::output::write_atomic(&path, &bytes);
-    }
+    let value = rebuilding(kind, build)?;
+    keep_mapped(backend, kind, &to_bytes(&value));
     Ok(value)
+}
+
+/// The mapped view `kind` of `backend` when one is kept at the store's current state and
+/// `from_map` accepts it; nothing is built.
+pub fn read_mapped<T>(
+    backend: &Backend,
+    kind: &str,
+    reading: Reading,
+    from_map: impl Fn(memmap2::Mmap, usize) -> Option<T>,
+) -> Option<T> {
+    let (dir, fingerprint) = backend.views_key()?;
+    let header = mapped_header(kind, &fingerprint);
+    let file = std::fs::File::open(dir.join(format!("{kind}.map"))).ok()?;
+    let mut options = memmap2::MmapOptions::new();
+    if reading == Reading::Whole {
+        options.populate();
+    }
+    // SAFETY: view files are only ever replaced by a rename, not changed in place, so the
+    // mapped bytes stay as they were while the map lives; their content is checked where it
+    // is used, as any file's would be.
+    let map = unsafe { options.map(&file) }.ok()?;
+    if !map.starts_with(&header) {
+        return None;
+    }
+    from_map(map, header.len())
+}
+
+/// Keeps `bytes` as the mapped view `kind` of `backend` at its current state; only a
+/// read-only process keeps views (see [`remembered`]), and a failure to write only means a
+/// later process builds the view again.
+pub fn keep_mapped(backend: &Backend, kind: &str, bytes: &[u8]) {
+    let Some((dir, fingerprint)) = backend.views_key() else { return };
+    if !backend.is_read_only() {
+        return;
+    }
+    let bytes = [mapped_header(kind, &fingerprint).as_slice(), bytes].concat();
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = crate::output::write_atomic(&dir.join(format!("{kind}.map")), &bytes);
+    }
 }
 
 /// How a mapped view is read, which decides how it is mapped.

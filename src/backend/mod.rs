@@ -12,9 +12,9 @@
 
 pub mod contract;
 pub mod embedded;
-mod watchdog;
 mod products;
 pub mod remote;
+mod watchdog;
 
 pub use contract::{Answer, Capabilities, Evaluation, LoadContents, LoadInput, LoadObserver, LoadReport, QuotePolicy};
 pub use embedded::{builtin_fact_files, rdf_format, Embedded, StoreOptions};

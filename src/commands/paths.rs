@@ -299,10 +299,8 @@ pub fn run_neighbors(session: &Session, settings: &Settings, args: &NeighborsArg
     let labels = prepared.labels(session, [iri.clone()], found.iter().flat_map(|(n, _, _, from)| [*n, *from]))?;
     let namer = prepared.namer(&session.backend, &labels, settings.lang);
     // Every relation of every neighbour is dated from its evidence, read in a few queries.
-    let hops: Vec<Vec<algo::Step>> = found
-        .iter()
-        .map(|(_, _, step, from)| algo::hops_between(&prepared.projection, *from, step, &walk))
-        .collect();
+    let hops: Vec<Vec<algo::Step>> =
+        found.iter().map(|(_, _, step, from)| algo::hops_between(&prepared.projection, *from, step, &walk)).collect();
     let mut dated = namer.dated_edges_json(&hops.iter().flatten().copied().collect::<Vec<_>>())?.into_iter();
     let neighbors = found
         .iter()

@@ -143,7 +143,16 @@ impl Csr {
             && in_starts.len() == n + 1;
         // A plain maximum, which the compiler vectorizes: a few milliseconds at 10M edges.
         let ends_fit = || sources.iter().chain(targets.iter()).copied().max().is_none_or(|most| most < nodes);
-        (lengths_fit && ends_fit()).then_some(Csr { nodes, sources, targets, weights, out_starts, outgoing, in_starts, incoming })
+        (lengths_fit && ends_fit()).then_some(Csr {
+            nodes,
+            sources,
+            targets,
+            weights,
+            out_starts,
+            outgoing,
+            in_starts,
+            incoming,
+        })
     }
 
     pub fn node_count(&self) -> usize {

@@ -6,8 +6,8 @@
 //! user's RDF is followed too.
 
 use super::csr::{Csr, CsrColumns};
-use crate::columns::{as_bytes, Column};
 use crate::backend::Backend;
+use crate::columns::{as_bytes, Column};
 use crate::error::Error;
 use crate::schema::{Hierarchy, Schema};
 use crate::vocab::{self, std_terms::RDF_TYPE};
@@ -115,7 +115,8 @@ impl Interner {
         encode(iri, scratch);
         let hash = name_hash(scratch.as_bytes());
         let Interner { names, starts, index } = self;
-        let name_at = |names: &str, starts: &[u32], id: u32| -> u64 { name_hash(name_of(names.as_bytes(), starts, id)) };
+        let name_at =
+            |names: &str, starts: &[u32], id: u32| -> u64 { name_hash(name_of(names.as_bytes(), starts, id)) };
         if let Some(id) = index.find(hash, |id| name_of(names.as_bytes(), starts, *id) == scratch.as_bytes()) {
             return Ok(*id);
         }
@@ -217,7 +218,12 @@ impl Projection {
     }
 
     /// The projection of these nodes and `(source, target, property)` edges, in this order.
-    fn assemble(properties: Vec<PropertyEntry>, names: Vec<u8>, starts: Vec<u32>, edges: &[(u32, u32, u16)]) -> Projection {
+    fn assemble(
+        properties: Vec<PropertyEntry>,
+        names: Vec<u8>,
+        starts: Vec<u32>,
+        edges: &[(u32, u32, u16)],
+    ) -> Projection {
         let slots = slots_for(&names, &starts);
         let graph = Csr::from_edges(starts.len() as u32 - 1, edges).expect("interned nodes and counted edges");
         Projection { graph, properties, names: names.into(), starts: starts.into(), slots: slots.into() }
