@@ -107,8 +107,15 @@ pub(super) fn watch(deadline: Option<Instant>, max_growth: Option<u64>, token: &
     let id = WATCHDOG.next_id.fetch_add(1, Ordering::Relaxed);
     let fired = Arc::new(AtomicU8::new(NOT_FIRED));
     let entry = Entry { id, deadline, ceiling, token: token.clone(), fired: fired.clone() };
-    WATCHDOG.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(entry);
-    WATCHDOG.wake.notify_one();
+    let mut entries = WATCHDOG.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let idle = entries.is_empty();
+    entries.push(entry);
+    drop(entries);
+    // A watchdog with entries wakes at every tick anyway, so a deadline is kept to within a
+    // tick; only an idle one is woken, so that a busy server's queries do not wake it each.
+    if idle {
+        WATCHDOG.wake.notify_one();
+    }
     Some(Watch { id, fired })
 }
 
