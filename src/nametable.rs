@@ -315,7 +315,6 @@ impl NameTable {
     /// those leave fewer than `limit` strong hits, compares the names of the other entities.
     fn matches(&self, wanted: &str, fuzzy: bool, limit: usize) -> Vec<(u32, Best)> {
         let wanted_len = wanted.chars().count();
-        let penalty = |slot: u8| if slot == SLOT_EN || slot == SLOT_ZH { 0.0 } else { 0.01 };
         // (entity, best) in entity order: names come in entity order, so the scan only ever
         // updates the last entry or appends.
         let mut best: Vec<(u32, Best)> = Vec::new();
@@ -328,12 +327,15 @@ impl NameTable {
             _ => best.push((owner, candidate)),
         };
         let mut last_name = usize::MAX;
+        // The names the scan found, in order: they contain `wanted`, so the fuzzy pass skips them.
+        let mut containing: Vec<usize> = Vec::new();
         for at in memchr::memmem::find_iter(self.names_text(), wanted.as_bytes()) {
             let n = self.name_at(at);
             if n == last_name {
                 continue;
             }
             last_name = n;
+            containing.push(n);
             let start = self.start(n);
             let name = self.name(n);
             let slot = self.slot(n);
@@ -354,15 +356,82 @@ impl NameTable {
             return best;
         }
         // The fuzzy pass: every entity without a strong match, merged with what the scan found.
+        // Only the first `limit` hits are kept (by rounded score, then IRI), so a name whose
+        // bound rounds below the `limit`-th best final score so far cannot be among them and
+        // is not compared: the strong hits count from the start (their entities skip this
+        // pass), every other entity once its best is final. The columns are taken once, so
+        // that the loop over every name reads plain slices.
         let bound = JaroBound::new(wanted);
+        let mut top = TopScores::new(limit);
+        for (_, (_, score, _)) in &best {
+            if *score >= 0.7 {
+                top.offer(*score);
+            }
+        }
+        let pass = FuzzyPass { columns: self.fuzzy_columns(), wanted, wanted_len, bound };
         let scanned = std::mem::take(&mut best);
+        let names = pass.columns.names;
+        // A large table is compared in two halves at once, split where an entity's names
+        // end; each half keeps its own `limit` best (a lower bar than the whole's, so it
+        // skips no name the whole would compare), and the halves come back in entity order.
+        let split = (names >= PARALLEL_NAMES
+            && std::thread::available_parallelism().is_ok_and(|cores| cores.get() > 1))
+        .then(|| pass.columns.split_point(names / 2))
+        .filter(|split| *split > 0 && *split < names);
+        let Some(split) = split else {
+            return pass.run(0..names, scanned, containing, top);
+        };
+        let split_owner = pass.columns.owner(split);
+        let (first_scanned, second_scanned): (Vec<_>, Vec<_>) =
+            scanned.into_iter().partition(|(entity, _)| *entity < split_owner);
+        let (first_containing, second_containing): (Vec<_>, Vec<_>) = containing.into_iter().partition(|n| *n < split);
+        let second_top = top.clone();
+        let pass = &pass;
+        std::thread::scope(|scope| {
+            let second = scope.spawn(move || pass.run(split..names, second_scanned, second_containing, second_top));
+            let mut first = pass.run(0..split, first_scanned, first_containing, top);
+            match second.join() {
+                Ok(second) => first.extend(second),
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+            first
+        })
+    }
+}
+
+/// Tables with at least this many names have their fuzzy pass split across two threads
+/// (in tests, small ones too, so that the tests' tables take both paths).
+const PARALLEL_NAMES: usize = if cfg!(test) { 1_000 } else { 200_000 };
+
+/// What the fuzzy pass compares every name with.
+struct FuzzyPass<'t> {
+    columns: FuzzyColumns<'t>,
+    wanted: &'t str,
+    wanted_len: usize,
+    bound: JaroBound,
+}
+
+impl FuzzyPass<'_> {
+    /// The best match of every entity whose names lie in `range`: the scan's (`scanned`,
+    /// those entities only, in order) or a fuzzy one when that is weak. `containing`: the
+    /// names in `range` the scan found, which are not compared again.
+    fn run(
+        &self,
+        range: std::ops::Range<usize>,
+        scanned: Vec<(u32, Best)>,
+        containing: Vec<usize>,
+        mut top: TopScores,
+    ) -> Vec<(u32, Best)> {
+        let (columns, wanted, wanted_len) = (&self.columns, self.wanted, self.wanted_len);
+        let mut best = Vec::new();
         let mut scanned = scanned.into_iter().peekable();
-        let names = self.names;
-        let mut n = 0;
+        let mut containing = containing.into_iter().peekable();
+        let names = range.end;
+        let mut n = range.start;
         while n < names {
-            let owner = self.owner(n);
-            let mut end = n;
-            while end < names && self.owner(end) == owner {
+            let owner = columns.owner(n);
+            let mut end = n + 1;
+            while end < names && columns.owner(end) == owner {
                 end += 1;
             }
             let mut current: Option<Best> = None;
@@ -379,20 +448,43 @@ impl NameTable {
             }
             if current.is_none_or(|(_, score, _)| score < 0.7) {
                 for m in n..end {
-                    let candidate = self.name(m);
-                    if candidate.contains(wanted) || !comparable(wanted_len, candidate.chars().count()) {
+                    while containing.next_if(|c| *c < m).is_some() {}
+                    if containing.next_if_eq(&m).is_some() {
                         continue;
                     }
-                    if !bound.could_reach(candidate, 0.8) {
+                    let raw = columns.name(m);
+                    // Characters are the bytes that do not continue one (the text is checked
+                    // as UTF-8 below, before any comparison).
+                    let ascii = raw.is_ascii();
+                    let length = if ascii { raw.len() } else { raw.iter().filter(|b| (**b as i8) >= -64).count() };
+                    let penalty = penalty(columns.slot(m));
+                    let longest = self.bound.length_bound(length);
+                    if !comparable(wanted_len, length)
+                        || longest < 0.8 - 1e-9
+                        || top.beats((longest + 1e-9) * 0.7 - penalty)
+                    {
                         continue;
                     }
+                    let upper = if ascii {
+                        self.bound.upper_ascii(raw)
+                    } else {
+                        let Ok(candidate) = std::str::from_utf8(raw) else { continue };
+                        self.bound.upper(candidate)
+                    };
+                    if upper < 0.8 - 1e-9 || top.beats((upper + 1e-9) * 0.7 - penalty) {
+                        continue;
+                    }
+                    let Ok(candidate) = std::str::from_utf8(raw) else { continue };
                     let similarity = strsim::jaro_winkler(wanted, candidate);
                     if similarity >= 0.8 {
-                        let score = similarity * 0.7 - penalty(self.slot(m));
+                        let score = similarity * 0.7 - penalty;
                         if current.is_none_or(|(_, s, _)| score > s) {
                             current = Some((m as u32, score, "fuzzy"));
                         }
                     }
+                }
+                if let Some((_, score, _)) = current {
+                    top.offer(score);
                 }
             }
             if let Some(found) = current {
@@ -402,6 +494,72 @@ impl NameTable {
         }
         best.extend(scanned);
         best
+    }
+}
+
+/// What a name in `slot` loses against the labels (aliases and ids rank just below).
+fn penalty(slot: u8) -> f64 {
+    if slot == SLOT_EN || slot == SLOT_ZH {
+        0.0
+    } else {
+        0.01
+    }
+}
+
+/// The columns the fuzzy pass reads for every name, as plain slices (empty where the table
+/// does not hold them whole, so that a broken table reads as one without names).
+struct FuzzyColumns<'t> {
+    names: usize,
+    text: &'t [u8],
+    starts: &'t [u8],
+    owners: &'t [u8],
+    slots: &'t [u8],
+}
+
+impl FuzzyColumns<'_> {
+    fn word(column: &[u8], i: usize) -> u32 {
+        read_u32(column, 4 * i)
+    }
+
+    fn owner(&self, n: usize) -> u32 {
+        FuzzyColumns::word(self.owners, n)
+    }
+
+    fn slot(&self, n: usize) -> u8 {
+        self.slots.get(n).copied().unwrap_or(u8::MAX)
+    }
+
+    /// The first name at or after `n` that starts an entity's names.
+    fn split_point(&self, n: usize) -> usize {
+        let mut n = n.max(1);
+        while n < self.names && self.owner(n) == self.owner(n - 1) {
+            n += 1;
+        }
+        n
+    }
+
+    fn name(&self, n: usize) -> &[u8] {
+        let (start, end) =
+            (FuzzyColumns::word(self.starts, n) as usize, FuzzyColumns::word(self.starts, n + 1) as usize);
+        self.text.get(start..end.saturating_sub(1)).unwrap_or_default()
+    }
+}
+
+impl NameTable {
+    fn fuzzy_columns(&self) -> FuzzyColumns<'_> {
+        let bytes = self.bytes();
+        let column = |at: usize, length: usize| at.checked_add(length).and_then(|end| bytes.get(at..end));
+        let words = self.names.checked_mul(4);
+        match (
+            words.and_then(|w| column(self.starts_at, w.checked_add(4)?)),
+            words.and_then(|w| column(self.owners_at, w)),
+            column(self.slots_at, self.names),
+        ) {
+            (Some(starts), Some(owners), Some(slots)) => {
+                FuzzyColumns { names: self.names, text: self.names_text(), starts, owners, slots }
+            }
+            _ => FuzzyColumns { names: 0, text: &[], starts: &[], owners: &[], slots: &[] },
+        }
     }
 }
 
@@ -415,6 +573,9 @@ impl NameTable {
 struct JaroBound {
     counts: [u16; 64],
     chars: Vec<char>,
+    /// `1 / n` for the lengths names mostly have: the bounds are taken for every name, and
+    /// a division is much slower than a product.
+    reciprocals: [f64; 64],
 }
 
 impl JaroBound {
@@ -424,17 +585,55 @@ impl JaroBound {
         for &c in &chars {
             counts[c as usize % 64] = counts[c as usize % 64].saturating_add(1);
         }
-        JaroBound { counts, chars }
+        let mut reciprocals = [0.0; 64];
+        for (n, reciprocal) in reciprocals.iter_mut().enumerate().skip(1) {
+            *reciprocal = 1.0 / n as f64;
+        }
+        JaroBound { counts, chars, reciprocals }
+    }
+
+    fn reciprocal(&self, n: usize) -> f64 {
+        self.reciprocals.get(n).copied().unwrap_or_else(|| 1.0 / n as f64)
+    }
+
+    /// An upper bound on the similarity to any text of `length` characters: at most the
+    /// shorter length of characters can match, and the common prefix is at most 4.
+    fn length_bound(&self, length: usize) -> f64 {
+        let wanted = self.chars.len();
+        if wanted == 0 || length == 0 {
+            return 0.0;
+        }
+        let common = wanted.min(length) as f64;
+        let jaro = (common * self.reciprocal(wanted) + common * self.reciprocal(length) + 1.0) * (1.0 / 3.0);
+        jaro + 0.1 * common.min(4.0) * (1.0 - jaro)
     }
 
     /// False only when `candidate`'s similarity is surely below `threshold`.
+    #[cfg(test)]
     fn could_reach(&self, candidate: &str, threshold: f64) -> bool {
-        let mut counts = [0u16; 64];
-        let mut length = 0usize;
-        let mut prefix = 0usize;
-        let mut in_prefix = true;
-        for (i, c) in candidate.chars().enumerate() {
-            counts[c as usize % 64] = counts[c as usize % 64].saturating_add(1);
+        let upper = if candidate.is_ascii() { self.upper_ascii(candidate.as_bytes()) } else { self.upper(candidate) };
+        upper >= threshold - 1e-9
+    }
+
+    /// An upper bound on `candidate`'s similarity (0 when they share no character). The
+    /// common count grows as the candidate's characters come, one bucket at a time: a
+    /// character counts while its bucket holds fewer of the candidate's than of `wanted`'s.
+    fn upper(&self, candidate: &str) -> f64 {
+        self.upper_of(candidate.chars())
+    }
+
+    /// [`JaroBound::upper`] of a text all of whose bytes are ASCII characters.
+    fn upper_ascii(&self, candidate: &[u8]) -> f64 {
+        self.upper_of(candidate.iter().map(|byte| char::from(*byte)))
+    }
+
+    fn upper_of(&self, candidate: impl Iterator<Item = char>) -> f64 {
+        let mut seen = [0u16; 64];
+        let (mut common, mut length, mut prefix, mut in_prefix) = (0usize, 0usize, 0usize, true);
+        for (i, c) in candidate.enumerate() {
+            let bucket = c as usize % 64;
+            common += usize::from(seen[bucket] < self.counts[bucket]);
+            seen[bucket] = seen[bucket].saturating_add(1);
             length += 1;
             if in_prefix && i < 4 && self.chars.get(i) == Some(&c) {
                 prefix += 1;
@@ -442,14 +641,53 @@ impl JaroBound {
                 in_prefix = false;
             }
         }
-        let common: usize = self.counts.iter().zip(&counts).map(|(a, b)| usize::from(*a.min(b))).sum();
         if common == 0 || self.chars.is_empty() || length == 0 {
-            return false;
+            return 0.0;
         }
         let common = common as f64;
-        let jaro = ((common / self.chars.len() as f64).min(1.0) + (common / length as f64).min(1.0) + 1.0) / 3.0;
-        let best = jaro + 0.1 * prefix as f64 * (1.0 - jaro);
-        best >= threshold - 1e-9
+        let jaro =
+            ((common * self.reciprocal(self.chars.len())).min(1.0) + (common * self.reciprocal(length)).min(1.0) + 1.0)
+                * (1.0 / 3.0);
+        jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+    }
+}
+
+/// The `limit` best final scores seen, as the hits will show them (rounded to thousandths):
+/// a score that rounds below the lowest of them, once there are `limit`, cannot be shown.
+#[derive(Clone)]
+struct TopScores {
+    limit: usize,
+    kept: std::collections::BinaryHeap<std::cmp::Reverse<i64>>,
+}
+
+impl TopScores {
+    fn new(limit: usize) -> TopScores {
+        TopScores { limit, kept: std::collections::BinaryHeap::new() }
+    }
+
+    fn rounded(score: f64) -> i64 {
+        (score * 1000.0).round() as i64
+    }
+
+    /// Counts one entity's final score.
+    fn offer(&mut self, score: f64) {
+        if self.limit == 0 || self.limit == usize::MAX {
+            return;
+        }
+        let score = TopScores::rounded(score);
+        if self.kept.len() < self.limit {
+            self.kept.push(std::cmp::Reverse(score));
+        } else if self.kept.peek().is_some_and(|lowest| score > lowest.0) {
+            self.kept.pop();
+            self.kept.push(std::cmp::Reverse(score));
+        }
+    }
+
+    /// True when a score of at most `bound` is surely beaten by `limit` entities already.
+    fn beats(&self, bound: f64) -> bool {
+        self.kept.len() >= self.limit
+            && self.limit > 0
+            && self.kept.peek().is_some_and(|lowest| TopScores::rounded(bound) < lowest.0)
     }
 }
 

@@ -661,7 +661,12 @@ fn evaluate_guarded(
                     return Err(evaluation_error(QueryEvaluationError::Cancelled, evaluation));
                 }
                 let solution = solution.map_err(|e| evaluation_error(e, evaluation))?;
-                rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
+                // Solutions share the query's variables, in order: their values are the row.
+                rows.push(if solution.variables() == variables.as_slice() {
+                    solution.values().to_vec()
+                } else {
+                    variables.iter().map(|v| solution.get(v).cloned()).collect()
+                });
                 if evaluation.over(rows.len()) {
                     return Err(evaluation.too_many_rows());
                 }
