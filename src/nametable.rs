@@ -403,6 +403,9 @@ impl NameTable {
 /// (in tests, small ones too, so that the tests' tables take both paths).
 const PARALLEL_NAMES: usize = if cfg!(test) { 1_000 } else { 200_000 };
 
+/// Names shorter than this many characters have their least common count kept per length.
+const NEEDS: usize = 64;
+
 /// What the fuzzy pass compares every name with.
 struct FuzzyPass<'t> {
     columns: FuzzyColumns<'t>,
@@ -426,6 +429,8 @@ impl FuzzyPass<'_> {
         let mut best = Vec::new();
         let mut scanned = scanned.into_iter().peekable();
         let mut containing = containing.into_iter().peekable();
+        let mut needs: Vec<Option<usize>> = vec![None; 2 * NEEDS];
+        let mut needs_bar = top.lowest();
         let names = range.end;
         let mut n = range.start;
         while n < names {
@@ -458,18 +463,26 @@ impl FuzzyPass<'_> {
                     let ascii = raw.is_ascii();
                     let length = if ascii { raw.len() } else { raw.iter().filter(|b| (**b as i8) >= -64).count() };
                     let penalty = penalty(columns.slot(m));
-                    let longest = self.bound.length_bound(length);
-                    if !comparable(wanted_len, length)
-                        || longest < 0.8 - 1e-9
-                        || top.beats((longest + 1e-9) * 0.7 - penalty)
-                    {
+                    // The fewest common characters that can still pass, kept per length and
+                    // penalty while the bar stays where it is.
+                    if top.lowest() != needs_bar {
+                        needs.fill(None);
+                        needs_bar = top.lowest();
+                    }
+                    let need = if length < NEEDS {
+                        let key = usize::from(penalty > 0.0) * NEEDS + length;
+                        *needs[key].get_or_insert_with(|| self.bound.need(length, penalty, &top))
+                    } else {
+                        self.bound.need(length, penalty, &top)
+                    };
+                    if need == usize::MAX || !comparable(wanted_len, length) {
                         continue;
                     }
                     let upper = if ascii {
-                        self.bound.upper_ascii(raw)
+                        self.bound.upper_ascii(raw, need)
                     } else {
                         let Ok(candidate) = std::str::from_utf8(raw) else { continue };
-                        self.bound.upper(candidate)
+                        self.bound.upper_needing(candidate, length, need)
                     };
                     if upper < 0.8 - 1e-9 || top.beats((upper + 1e-9) * 0.7 - penalty) {
                         continue;
@@ -596,51 +609,56 @@ impl JaroBound {
         self.reciprocals.get(n).copied().unwrap_or_else(|| 1.0 / n as f64)
     }
 
-    /// An upper bound on the similarity to any text of `length` characters: at most the
-    /// shorter length of characters can match, and the common prefix is at most 4.
-    fn length_bound(&self, length: usize) -> f64 {
-        let wanted = self.chars.len();
-        if wanted == 0 || length == 0 {
-            return 0.0;
-        }
-        let common = wanted.min(length) as f64;
-        let jaro = (common * self.reciprocal(wanted) + common * self.reciprocal(length) + 1.0) * (1.0 / 3.0);
-        jaro + 0.1 * common.min(4.0) * (1.0 - jaro)
-    }
-
     /// False only when `candidate`'s similarity is surely below `threshold`.
     #[cfg(test)]
     fn could_reach(&self, candidate: &str, threshold: f64) -> bool {
-        let upper = if candidate.is_ascii() { self.upper_ascii(candidate.as_bytes()) } else { self.upper(candidate) };
+        let upper =
+            if candidate.is_ascii() { self.upper_ascii(candidate.as_bytes(), 0) } else { self.upper(candidate) };
         upper >= threshold - 1e-9
     }
 
     /// An upper bound on `candidate`'s similarity (0 when they share no character). The
     /// common count grows as the candidate's characters come, one bucket at a time: a
     /// character counts while its bucket holds fewer of the candidate's than of `wanted`'s.
+    #[cfg(test)]
     fn upper(&self, candidate: &str) -> f64 {
-        self.upper_of(candidate.chars())
+        self.upper_of(candidate.chars(), candidate.chars().count(), 0)
     }
 
-    /// [`JaroBound::upper`] of a text all of whose bytes are ASCII characters.
-    fn upper_ascii(&self, candidate: &[u8]) -> f64 {
-        self.upper_of(candidate.iter().map(|byte| char::from(*byte)))
+    /// [`JaroBound::upper`] of a text of `length` characters, all of its bytes ASCII, or 0
+    /// as soon as fewer than `need` of its characters can be common with `wanted`.
+    fn upper_ascii(&self, candidate: &[u8], need: usize) -> f64 {
+        self.upper_of(candidate.iter().map(|byte| char::from(*byte)), candidate.len(), need)
     }
 
-    fn upper_of(&self, candidate: impl Iterator<Item = char>) -> f64 {
+    /// [`JaroBound::upper`] of a text of `length` characters, or 0 as soon as fewer than
+    /// `need` of them can be common with `wanted`.
+    fn upper_needing(&self, candidate: &str, length: usize, need: usize) -> f64 {
+        self.upper_of(candidate.chars(), length, need)
+    }
+
+    fn upper_of(&self, candidate: impl Iterator<Item = char>, length: usize, need: usize) -> f64 {
         let mut seen = [0u16; 64];
-        let (mut common, mut length, mut prefix, mut in_prefix) = (0usize, 0usize, 0usize, true);
+        let (mut common, mut prefix, mut in_prefix) = (0usize, 0usize, true);
         for (i, c) in candidate.enumerate() {
             let bucket = c as usize % 64;
             common += usize::from(seen[bucket] < self.counts[bucket]);
             seen[bucket] = seen[bucket].saturating_add(1);
-            length += 1;
+            if common + length.saturating_sub(i + 1) < need {
+                return 0.0;
+            }
             if in_prefix && i < 4 && self.chars.get(i) == Some(&c) {
                 prefix += 1;
             } else {
                 in_prefix = false;
             }
         }
+        self.bound_of(common, length, prefix)
+    }
+
+    /// The bound for a text of `length` characters, `common` of them shared with `wanted`
+    /// and its first `prefix` equal to `wanted`'s: it grows with `common` and `prefix`.
+    fn bound_of(&self, common: usize, length: usize, prefix: usize) -> f64 {
         if common == 0 || self.chars.is_empty() || length == 0 {
             return 0.0;
         }
@@ -649,6 +667,18 @@ impl JaroBound {
             ((common * self.reciprocal(self.chars.len())).min(1.0) + (common * self.reciprocal(length)).min(1.0) + 1.0)
                 * (1.0 / 3.0);
         jaro + 0.1 * prefix as f64 * (1.0 - jaro)
+    }
+
+    /// The fewest common characters a text of `length` characters needs for its bound to
+    /// pass 0.8 and the bar of `top` (with `penalty`); `usize::MAX` when no count can (at
+    /// most the shorter length can be common, so this is the bound by length too).
+    fn need(&self, length: usize, penalty: f64, top: &TopScores) -> usize {
+        (1..=self.chars.len().min(length))
+            .find(|&common| {
+                let bound = self.bound_of(common, length, common.min(4));
+                bound >= 0.8 - 1e-9 && !top.beats((bound + 1e-9) * 0.7 - penalty)
+            })
+            .unwrap_or(usize::MAX)
     }
 }
 
@@ -681,6 +711,14 @@ impl TopScores {
             self.kept.pop();
             self.kept.push(std::cmp::Reverse(score));
         }
+    }
+
+    /// The bar: the lowest kept score once `limit` are kept.
+    fn lowest(&self) -> Option<i64> {
+        if self.limit == 0 || self.kept.len() < self.limit {
+            return None;
+        }
+        self.kept.peek().map(|lowest| lowest.0)
     }
 
     /// True when a score of at most `bound` is surely beaten by `limit` entities already.
