@@ -140,7 +140,16 @@ struct Mark {
     previous: u32,
 }
 
-const UNMARKED: Mark = Mark { stamp: 0, depth: 0, edge: u32::MAX, forward: true, previous: u32::MAX };
+/// A node no search has reached: all zeros (stamps start at 1), so that the marks of a large
+/// projection are allocated zeroed and the system hands out pages only where a search writes.
+const UNMARKED: Mark = Mark { stamp: 0, depth: 0, edge: 0, forward: false, previous: 0 };
+
+/// The mark of a search's first node: no edge and no node before it.
+const ROOT: Mark = Mark { stamp: 0, depth: 0, edge: u32::MAX, forward: true, previous: u32::MAX };
+
+// SAFETY: every field of `Mark` is an integer or a bool, for which all-zero bytes are a valid
+// value (padding bytes are never read).
+unsafe impl bytemuck::Zeroable for Mark {}
 
 /// Per-thread search state, kept between searches so that a search touches only the nodes
 /// it visits: no hashing, no clearing, no allocation once warm. A new stamp per search
@@ -160,8 +169,10 @@ impl Scratch {
     /// Makes room for `nodes` nodes and returns a fresh stamp.
     fn begin(&mut self, nodes: usize) -> u32 {
         if self.start.len() < nodes {
-            self.start.resize(nodes, UNMARKED);
-            self.end.resize(nodes, UNMARKED);
+            // Zeroed memory, not written mark by mark: a one-shot search on a projection of
+            // millions of nodes touches only the pages of the nodes it visits.
+            self.start = bytemuck::zeroed_vec(nodes);
+            self.end = bytemuck::zeroed_vec(nodes);
         }
         if self.stamp == u32::MAX {
             self.start.fill(UNMARKED);
@@ -198,8 +209,8 @@ fn shortest_path_within(
         let mut scratch = scratch.borrow_mut();
         let stamp = scratch.begin(projection.graph.node_count());
         let Scratch { start: marks_start, end: marks_end, .. } = &mut *scratch;
-        marks_start[from.index()] = Mark { stamp, depth: 0, ..UNMARKED };
-        marks_end[to.index()] = Mark { stamp, depth: 0, ..UNMARKED };
+        marks_start[from.index()] = Mark { stamp, depth: 0, ..ROOT };
+        marks_end[to.index()] = Mark { stamp, depth: 0, ..ROOT };
         let mut frontier_start = vec![from];
         let mut frontier_end = vec![to];
         let mut next = Vec::new();
